@@ -1,0 +1,37 @@
+"""Wallet: a closed-loop credits wallet service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from wallet.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    load_config(app, test_config)
+
+    from wallet import cli, models  # noqa: F401  (models: register every table)
+    from wallet.api import errors, health, requests
+    from wallet.extensions import api, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    api.init_app(app)
+    errors.register_error_handlers(app)
+    requests.init_app(app)
+    app.register_blueprint(health.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Thin HTTP layer: blueprints parse, call domain services, serialise."""

@@ -1,0 +1,83 @@
+"""An idempotent demo: one operator key, a merchant with an app and a counter,
+and a person with a password and credits.
+
+Secrets are derived from the instance's secret key (HMAC), so running the
+seed again finds the same rows and prints the same credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet import chart
+from wallet.identity import service as identity
+from wallet.identity.models import ApiKey, App, Counter, Merchant, User
+from wallet.ids import secret_digest
+from wallet.ledger.core import Move, post
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"
+DEMO_MERCHANT = "Demo Coffee & Articles"
+DEMO_CREDITS = 5000
+
+
+def derive_secret(instance_secret: bytes, prefix: str, purpose: str) -> str:
+    mac = hmac.new(instance_secret, f"demo:{purpose}".encode(), hashlib.sha256).digest()
+    return f"{prefix}_{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def _ensure_key(session: Session, kind: str, secret: str, **owner: Any) -> None:
+    if session.scalar(select(ApiKey.id).where(ApiKey.digest == secret_digest(secret))) is None:
+        identity.issue_key(session, kind, secret=secret, label="demo", **owner)
+
+
+def seed_demo(session: Session, instance_secret: bytes) -> dict[str, Any]:
+    """Create (once) and return the demo principals and their credentials."""
+    admin_key = derive_secret(instance_secret, "ak", "admin")
+    merchant_key = derive_secret(instance_secret, "sk", "merchant")
+    counter_key = derive_secret(instance_secret, "ck", "counter")
+    _ensure_key(session, "admin", admin_key)
+
+    merchant = session.scalar(select(Merchant).where(Merchant.name == DEMO_MERCHANT))
+    if merchant is None:
+        merchant = identity.create_merchant(session, DEMO_MERCHANT)
+        merchant.kyc_status = "verified"
+    _ensure_key(session, "secret", merchant_key, merchant_id=merchant.id)
+
+    app = session.scalar(select(App).where(App.merchant_id == merchant.id))
+    if app is None:
+        app = identity.create_app_client(
+            session, merchant.id, "Demo Reader", ["http://127.0.0.1:5000/oauth/demo-callback"]
+        )
+    counter = session.scalar(select(Counter).where(Counter.merchant_id == merchant.id))
+    if counter is None:
+        counter = identity.create_counter(session, merchant.id, "Front counter")
+    _ensure_key(session, "counter", counter_key, merchant_id=merchant.id, counter_id=counter.id)
+
+    user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
+    if user is None:
+        user = identity.create_user(session, DEMO_EMAIL, DEMO_PASSWORD)
+    paid = chart.user_account(session, user.id)
+    clearing = chart.platform_account(session, chart.Kind.TOPUP_CLEARING)
+    post(
+        session, reference=f"demo:credits:{user.id}", kind="demo_topup",
+        moves=[Move(debit=clearing.id, credit=paid.id, amount=DEMO_CREDITS)],
+        metadata={"note": "demo credits"},
+    )
+    return {
+        "admin_key": admin_key,
+        "merchant_id": merchant.id,
+        "merchant_key": merchant_key,
+        "app_id": app.id,
+        "counter_id": counter.id,
+        "counter_key": counter_key,
+        "user_id": user.id,
+        "user_email": DEMO_EMAIL,
+        "user_password": DEMO_PASSWORD,
+    }

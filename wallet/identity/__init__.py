@@ -1,0 +1,1 @@
+"""Principals: people, merchants, their apps and counters, and API keys."""

@@ -1,0 +1,26 @@
+"""Opaque prefixed identifiers and high-entropy secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+ID_PREFIXES = frozenset({"usr", "mer", "app", "ctr", "key", "pur", "ref", "vch", "pay", "txn",
+                         "top", "grt", "bat", "red"})
+
+
+def new_id(prefix: str, nbytes: int = 12) -> str:
+    """``prefix_`` followed by ``nbytes`` of randomness, URL-safe."""
+    if prefix not in ID_PREFIXES:
+        raise ValueError(f"unknown id prefix {prefix!r}")
+    return f"{prefix}_{secrets.token_urlsafe(nbytes)}"
+
+
+def new_secret(prefix: str) -> str:
+    """A 256-bit secret such as ``sk_…``; shown once, stored only as a digest."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def secret_digest(secret: str) -> str:
+    """SHA-256 of a high-entropy secret: enough, since it cannot be guessed."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,384 @@
+"""The ledger core: open accounts, post and reverse transactions, read balances.
+
+Plain Python over a SQLAlchemy session: no Flask, no commit. When a call
+raises, nothing it wrote is meant to stay: the caller rolls the session back
+(the request's one commit point does so for every error).
+
+Hot accounts (many concurrent writers, e.g. a popular merchant's pending
+earnings) keep their balance in several rows ("shards"). A credit adds to one
+shard picked at random, so concurrent buyers do not queue on one row lock; a
+debit locks every shard in order, checks the sum and drains shards in order.
+Reading a balance sums at most ``shards`` rows, so it stays O(1) in the
+length of the history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from wallet.db import INT64_MAX, utcnow
+from wallet.ledger.errors import (
+    AssetMismatch,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidPosting,
+    ReferenceConflict,
+    UnknownAccount,
+)
+from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
+
+accounts_t = Account.__table__
+balances_t = AccountBalance.__table__
+transactions_t = LedgerTransaction.__table__
+postings_t = Posting.__table__
+
+MAX_REFERENCE_LENGTH = 255
+MAX_SHARDS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """Move ``amount`` from account ``debit`` to account ``credit``."""
+
+    debit: int
+    credit: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    """The immutable attributes of an account that posting needs."""
+
+    id: int
+    asset: str
+    allow_negative: bool
+    shards: int
+
+
+@dataclass(frozen=True)
+class Posted:
+    """The result of posting: ``created`` is False when replayed by reference."""
+
+    id: int
+    reference: str
+    created: bool
+    balances_after: dict[int, int] = field(default_factory=dict)
+
+
+# Account attributes never change after creation, so they are cached per
+# engine; the database still checks every write (balance row CHECK, FKs).
+_account_cache: weakref.WeakKeyDictionary[Engine, dict[int, AccountInfo]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _cache_for(session: Session) -> dict[int, AccountInfo]:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return _account_cache.setdefault(engine, {})
+
+
+def check_amount(amount: object, name: str = "amount") -> int:
+    """Return ``amount`` if it is an int in 1..INT64_MAX, else raise InvalidAmount."""
+    if type(amount) is not int or not 0 < amount <= INT64_MAX:
+        raise InvalidAmount(param=name)
+    return amount
+
+
+def open_account(
+    session: Session,
+    code: str,
+    *,
+    kind: str,
+    asset: str,
+    allow_negative: bool = False,
+    shards: int = 1,
+) -> AccountInfo:
+    """Return the account named ``code``, creating it (and its balance rows) if new."""
+    if type(shards) is not int or not 1 <= shards <= MAX_SHARDS:
+        raise InvalidPosting("shards must be between 1 and 256", param="shards")
+    existing = _account_by_code(session, code)
+    if existing is None:
+        stmt = _insert_ignoring_conflict(session, accounts_t, "code").values(
+            code=code, kind=kind, asset=asset, allow_negative=allow_negative,
+            shards=shards, created_at=utcnow(),
+        ).returning(accounts_t.c.id)
+        new_id = session.execute(stmt).scalar()
+        if new_id is not None:
+            session.execute(
+                insert(balances_t),
+                [
+                    {"account_id": new_id, "shard": s, "balance": 0,
+                     "allow_negative": allow_negative}
+                    for s in range(shards)
+                ],
+            )
+        existing = _account_by_code(session, code)
+    assert existing is not None
+    if (existing.asset, existing.allow_negative) != (asset, allow_negative):
+        raise InvalidPosting(f"account {code!r} exists with other attributes", param="code")
+    return existing
+
+
+def _account_by_code(session: Session, code: str) -> AccountInfo | None:
+    row = session.execute(
+        select(accounts_t.c.id, accounts_t.c.asset, accounts_t.c.allow_negative,
+               accounts_t.c.shards).where(accounts_t.c.code == code)
+    ).first()
+    if row is None:
+        return None
+    info = AccountInfo(*row)
+    _cache_for(session)[info.id] = info
+    return info
+
+
+def account_infos(session: Session, ids: Iterable[int]) -> dict[int, AccountInfo]:
+    """Return the attributes of every account in ``ids``; raise if one is unknown."""
+    cache = _cache_for(session)
+    wanted = set(ids)
+    missing = [i for i in wanted if i not in cache]
+    if missing:
+        rows = session.execute(
+            select(accounts_t.c.id, accounts_t.c.asset, accounts_t.c.allow_negative,
+                   accounts_t.c.shards).where(accounts_t.c.id.in_(missing))
+        ).all()
+        for row in rows:
+            cache[row[0]] = AccountInfo(*row)
+        unknown = [i for i in missing if i not in cache]
+        if unknown:
+            raise UnknownAccount(f"No such account: {unknown[0]}.", param="account")
+    return {i: cache[i] for i in wanted}
+
+
+def _insert_ignoring_conflict(session: Session, table: Any, column: str) -> Any:
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=[column])
+
+
+def _validate_moves(moves: Sequence[Move]) -> None:
+    if not moves:
+        raise InvalidPosting("A transaction needs at least one posting.", param="postings")
+    for move in moves:
+        if not isinstance(move, Move):
+            raise InvalidPosting("Postings must be Move objects.", param="postings")
+        for name in ("debit", "credit"):
+            if type(getattr(move, name)) is not int:
+                raise UnknownAccount(f"Account ids must be integers ({name}).", param=name)
+        check_amount(move.amount)
+        if move.debit == move.credit:
+            raise InvalidPosting("A posting must move value between two accounts.")
+
+
+def _validate_reference(reference: object) -> str:
+    if not isinstance(reference, str) or not 0 < len(reference) <= MAX_REFERENCE_LENGTH:
+        raise InvalidPosting(
+            "A reference is a non-empty string of at most 255 characters.", param="reference"
+        )
+    return reference
+
+
+def fingerprint(
+    kind: str, moves: Sequence[Move], metadata: Mapping[str, Any], reverses_id: int | None
+) -> str:
+    """A digest of a transaction's content, to tell a retry from a conflict."""
+    canonical = json.dumps(
+        [kind, [[m.debit, m.credit, m.amount] for m in moves], metadata, reverses_id],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _net_deltas(moves: Sequence[Move]) -> dict[int, int]:
+    deltas: dict[int, int] = {}
+    for m in moves:
+        deltas[m.debit] = deltas.get(m.debit, 0) - m.amount
+        deltas[m.credit] = deltas.get(m.credit, 0) + m.amount
+    for account_id, delta in deltas.items():
+        if abs(delta) > INT64_MAX:
+            raise InvalidAmount("The postings to one account exceed the int64 range.",
+                                param=str(account_id))
+    return deltas
+
+
+def post(
+    session: Session,
+    *,
+    reference: str,
+    kind: str,
+    moves: Sequence[Move],
+    metadata: Mapping[str, Any] | None = None,
+    reverses_id: int | None = None,
+) -> Posted:
+    """Post a balanced transaction once per ``reference``.
+
+    A retry with the same reference and content returns the first
+    transaction and moves nothing; other content raises ReferenceConflict.
+    """
+    _validate_reference(reference)
+    _validate_moves(moves)
+    meta = dict(metadata or {})
+    infos = account_infos(session, {m.debit for m in moves} | {m.credit for m in moves})
+    for m in moves:
+        if infos[m.debit].asset != infos[m.credit].asset:
+            raise AssetMismatch(param="postings")
+    deltas = _net_deltas(moves)
+    digest = fingerprint(kind, moves, meta, reverses_id)
+
+    txn_id = session.execute(
+        _insert_ignoring_conflict(session, transactions_t, "reference").values(
+            reference=reference, kind=kind, fingerprint=digest, metadata=meta,
+            reverses_id=reverses_id, created_at=utcnow(),
+        ).returning(transactions_t.c.id)
+    ).scalar()
+    if txn_id is None:
+        return _replay(session, reference, digest)
+
+    balances_after = _apply_deltas(session, infos, deltas)
+    rows = [
+        {"transaction_id": txn_id, "debit_account_id": m.debit, "credit_account_id": m.credit,
+         "asset": infos[m.debit].asset, "amount": m.amount}
+        for m in moves
+    ]
+    session.execute(insert(postings_t), rows if len(rows) > 1 else rows[0])
+    return Posted(txn_id, reference, True, balances_after)
+
+
+def _replay(session: Session, reference: str, digest: str) -> Posted:
+    row = session.execute(
+        select(transactions_t.c.id, transactions_t.c.fingerprint)
+        .where(transactions_t.c.reference == reference)
+    ).one()
+    if row.fingerprint != digest:
+        raise ReferenceConflict(param="reference")
+    return Posted(row.id, reference, False)
+
+
+def _apply_deltas(
+    session: Session, infos: Mapping[int, AccountInfo], deltas: Mapping[int, int]
+) -> dict[int, int]:
+    """Update balance rows in one global order (account id, shard): no deadlocks."""
+    after: dict[int, int] = {}
+    for account_id in sorted(deltas):
+        delta = deltas[account_id]
+        if delta == 0:
+            continue
+        info = infos[account_id]
+        if delta < 0 and not info.allow_negative:
+            if info.shards == 1:
+                after[account_id] = _debit_checked(session, account_id, -delta)
+            else:
+                _debit_sharded(session, info, -delta)
+        else:
+            shard = random.randrange(info.shards) if info.shards > 1 else 0  # noqa: S311
+            balance = _add(session, account_id, shard, delta)
+            if info.shards == 1:
+                after[account_id] = balance
+    return after
+
+
+def _add(session: Session, account_id: int, shard: int, delta: int) -> int:
+    balance = session.execute(
+        update(balances_t)
+        .where(balances_t.c.account_id == account_id, balances_t.c.shard == shard)
+        .values(balance=balances_t.c.balance + delta)
+        .returning(balances_t.c.balance)
+    ).scalar()
+    if balance is None:
+        raise UnknownAccount(f"Account {account_id} has no balance row {shard}.")
+    return int(balance)
+
+
+def _debit_checked(session: Session, account_id: int, amount: int) -> int:
+    """Conditional UPDATE: only succeeds while the balance covers ``amount``."""
+    balance = session.execute(
+        update(balances_t)
+        .where(
+            balances_t.c.account_id == account_id,
+            balances_t.c.shard == 0,
+            balances_t.c.balance >= amount,
+        )
+        .values(balance=balances_t.c.balance - amount)
+        .returning(balances_t.c.balance)
+    ).scalar()
+    if balance is None:
+        raise InsufficientFunds(account_id)
+    return int(balance)
+
+
+def _debit_sharded(session: Session, info: AccountInfo, amount: int) -> None:
+    """Lock every shard in order, check the total, then drain shards in order."""
+    query = (
+        select(balances_t.c.shard, balances_t.c.balance)
+        .where(balances_t.c.account_id == info.id)
+        .order_by(balances_t.c.shard)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    shards = session.execute(query).all()
+    if sum(b for _, b in shards) < amount:
+        raise InsufficientFunds(info.id)
+    remaining = amount
+    for shard, balance in shards:
+        take = min(balance, remaining)
+        if take > 0:
+            _add(session, info.id, shard, -take)
+            remaining -= take
+        if remaining == 0:
+            break
+
+
+def reverse(
+    session: Session, transaction_id: int, *, metadata: Mapping[str, Any] | None = None
+) -> Posted:
+    """Post the exact opposite of a transaction, at most once (reference ``reversal:ID``)."""
+    moves = [
+        Move(debit=m.credit, credit=m.debit, amount=m.amount)
+        for m in transaction_moves(session, transaction_id)
+    ]
+    if not moves:
+        raise UnknownAccount(f"No such transaction: {transaction_id}.", param="transaction")
+    return post(
+        session, reference=f"reversal:{transaction_id}", kind="reversal", moves=moves,
+        metadata=metadata, reverses_id=transaction_id,
+    )
+
+
+def transaction_moves(session: Session, transaction_id: int) -> list[Move]:
+    rows = session.execute(
+        select(postings_t.c.debit_account_id, postings_t.c.credit_account_id,
+               postings_t.c.amount)
+        .where(postings_t.c.transaction_id == transaction_id)
+        .order_by(postings_t.c.id)
+    ).all()
+    return [Move(*row) for row in rows]
+
+
+def balance(session: Session, account_id: int) -> int:
+    """The current balance of one account (sum of at most ``shards`` rows)."""
+    return balances(session, [account_id])[account_id]
+
+
+def balances(session: Session, account_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(account_ids)
+    rows = session.execute(
+        select(balances_t.c.account_id, func.sum(balances_t.c.balance))
+        .where(balances_t.c.account_id.in_(ids))
+        .group_by(balances_t.c.account_id)
+    ).all()
+    found = {account_id: int(total) for account_id, total in rows}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise UnknownAccount(f"No such account: {unknown[0]}.", param="account")
+    return found
