@@ -35,7 +35,7 @@ def seal_command(batch: int | None) -> None:
     limit = batch or current_app.config["LEDGER_SEAL_BATCH"]
     total = 0
     while True:
-        result = audit.seal_batch(db.session, key, limit=limit)
+        result = audit.seal_batch(db.session(), key, limit=limit)
         db.session.commit()
         total += result.sealed
         if result.sealed < limit:
@@ -49,7 +49,7 @@ def seal_command(batch: int | None) -> None:
 def verify_command(as_json: bool) -> None:
     """Recompute balances, check zero sums, the hash chain and checkpoints."""
     key = ledger_signing_key(current_app).public_key()
-    report = audit.verify(db.session, key)
+    report = audit.verify(db.session(), key)
     db.session.rollback()
     summary = {
         "ok": report.ok, "accounts": report.accounts, "transactions": report.transactions,
@@ -75,7 +75,7 @@ def verify_command(as_json: bool) -> None:
 @click.option("--label", default="", help="A note to recognise the key by.")
 def create_admin_key(label: str) -> None:
     """Create an operator key (``ak_…``); it is shown once."""
-    key, secret = identity.issue_key(db.session, "admin", label=label)
+    key, secret = identity.issue_key(db.session(), "admin", label=label)
     db.session.commit()
     click.echo(json.dumps({"id": key.id, "admin_key": secret}))
 
@@ -85,7 +85,7 @@ def create_admin_key(label: str) -> None:
 def demo_command(as_json: bool) -> None:
     """Seed (idempotently) a demo operator, merchant, app, counter and user."""
     secret = current_app.config["SECRET_KEY"]
-    demo = seed_demo(db.session, secret if isinstance(secret, bytes) else secret.encode())
+    demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode())
     db.session.commit()
     demo = {"base_url": current_app.config["BASE_URL"], **demo}
     if as_json:

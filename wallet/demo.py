@@ -22,7 +22,7 @@ from wallet.ids import secret_digest
 from wallet.ledger.core import Move, post
 
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105  (printed for the demo on purpose)
 DEMO_MERCHANT = "Demo Coffee & Articles"
 DEMO_CREDITS = 5000
 

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import func, insert, literal, select, text, union_all
+from sqlalchemy import Table, func, insert, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from wallet.db import utcnow
@@ -46,12 +46,12 @@ GENESIS = bytes(32)
 CHECKPOINT_DOMAIN = b"wallet-ledger-checkpoint:v1:"
 SEAL_LOCK_KEY = 0x57A11E7  # any constant: the advisory lock that serialises sealers
 
-accounts_t = Account.__table__
-balances_t = AccountBalance.__table__
-transactions_t = LedgerTransaction.__table__
-postings_t = Posting.__table__
-seals_t = JournalSeal.__table__
-checkpoints_t = LedgerCheckpoint.__table__
+accounts_t = cast(Table, Account.__table__)
+balances_t = cast(Table, AccountBalance.__table__)
+transactions_t = cast(Table, LedgerTransaction.__table__)
+postings_t = cast(Table, Posting.__table__)
+seals_t = cast(Table, JournalSeal.__table__)
+checkpoints_t = cast(Table, LedgerCheckpoint.__table__)
 
 
 def transaction_bytes(txn: Any, postings: list[Any]) -> bytes:

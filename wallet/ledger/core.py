@@ -20,9 +20,9 @@ import random
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -38,10 +38,10 @@ from wallet.ledger.errors import (
 )
 from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
 
-accounts_t = Account.__table__
-balances_t = AccountBalance.__table__
-transactions_t = LedgerTransaction.__table__
-postings_t = Posting.__table__
+accounts_t = cast(Table, Account.__table__)
+balances_t = cast(Table, AccountBalance.__table__)
+transactions_t = cast(Table, LedgerTransaction.__table__)
+postings_t = cast(Table, Posting.__table__)
 
 MAX_REFERENCE_LENGTH = 255
 MAX_SHARDS = 256

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet.db import BigIntPK, Base, UTCDateTime, utcnow
+from wallet.db import Base, BigIntPK, UTCDateTime, utcnow
 
 
 class Account(Base):

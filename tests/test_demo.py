@@ -1,0 +1,35 @@
+"""``flask --app wallet demo``: idempotent, and ``--json`` prints DESIGN §7.1's object."""
+
+from __future__ import annotations
+
+import json
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wallet.identity.models import ApiKey, Merchant, User
+from wallet.identity.service import key_for_secret, password_matches
+
+DEMO_FIELDS = {"base_url", "admin_key", "merchant_id", "merchant_key", "app_id", "counter_key",
+               "user_id", "user_email", "user_password"}
+
+
+def test_demo_is_idempotent_and_prints_credentials(runner: FlaskCliRunner,
+                                                   session: Session) -> None:
+    first = runner.invoke(args=["demo", "--json"])
+    assert first.exit_code == 0, first.output
+    demo = json.loads(first.output)
+    assert set(demo) >= DEMO_FIELDS
+    second = json.loads(runner.invoke(args=["demo", "--json"]).output)
+    assert second == demo
+    assert session.scalar(select(func.count()).select_from(Merchant)) == 1
+    assert session.scalar(select(func.count()).select_from(User)) == 1
+    assert session.scalar(select(func.count()).select_from(ApiKey)) == 3
+    assert key_for_secret(session, demo["admin_key"]).kind == "admin"
+    assert key_for_secret(session, demo["merchant_key"]).merchant_id == demo["merchant_id"]
+    assert key_for_secret(session, demo["counter_key"]).kind == "counter"
+    user = session.get(User, demo["user_id"])
+    assert user is not None and password_matches(user.password_hash, demo["user_password"])
+    text_output = runner.invoke(args=["demo"]).output
+    assert demo["admin_key"] in text_output

@@ -1,0 +1,203 @@
+"""Worked accounting scenarios and bad input at the ledger core."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wallet import chart
+from wallet.ledger import core
+from wallet.ledger.core import Move, post
+from wallet.ledger.errors import (
+    AssetMismatch,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidPosting,
+    ReferenceConflict,
+    UnknownAccount,
+)
+from wallet.ledger.models import LedgerTransaction, Posting
+
+INT64_MAX = 2**63 - 1
+
+
+def count_rows(session: Session) -> tuple[int, int]:
+    return (
+        session.scalar(select(func.count()).select_from(LedgerTransaction)) or 0,
+        session.scalar(select(func.count()).select_from(Posting)) or 0,
+    )
+
+
+@pytest.fixture
+def accounts(session: Session) -> dict[str, int]:
+    """A small chart: a platform source, two users, a hot merchant account, fees."""
+    return {
+        "clearing": chart.platform_account(session, chart.Kind.TOPUP_CLEARING).id,
+        "alice": chart.user_account(session, "usr_alice").id,
+        "bob": chart.user_account(session, "usr_bob").id,
+        "merchant": chart.merchant_account(session, "mer_shop", chart.Kind.MERCHANT_PENDING).id,
+        "available": chart.merchant_account(
+            session, "mer_shop", chart.Kind.MERCHANT_AVAILABLE).id,
+    }
+
+
+def topup(session: Session, account: int, clearing: int, amount: int, ref: str) -> core.Posted:
+    return post(session, reference=ref, kind="topup",
+                moves=[Move(debit=clearing, credit=account, amount=amount)])
+
+
+def test_topup_purchase_refund_scenario(session: Session, accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], 1000, "topup:1")
+    purchase = post(session, reference="purchase:1", kind="purchase",
+                    moves=[Move(debit=accounts["alice"], credit=accounts["merchant"], amount=7)])
+    assert purchase.created
+    assert purchase.balances_after[accounts["alice"]] == 993
+    refund = post(session, reference="refund:1", kind="refund", reverses_id=purchase.id,
+                  moves=[Move(debit=accounts["merchant"], credit=accounts["alice"], amount=3)])
+    assert refund.created
+    balances = core.balances(session, accounts.values())
+    assert balances[accounts["alice"]] == 996
+    assert balances[accounts["merchant"]] == 4
+    assert balances[accounts["clearing"]] == -1000
+    assert sum(balances.values()) == 0
+
+
+def test_multi_leg_transaction_sums_to_zero(session: Session, accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], 100, "t")
+    posted = post(session, reference="split", kind="split", moves=[
+        Move(debit=accounts["alice"], credit=accounts["bob"], amount=60),
+        Move(debit=accounts["alice"], credit=accounts["merchant"], amount=40),
+    ])
+    assert posted.balances_after[accounts["alice"]] == 0
+    assert core.balance(session, accounts["bob"]) == 60
+    assert core.balance(session, accounts["merchant"]) == 40
+
+
+def test_reverse_restores_balances_once(session: Session, accounts: dict[str, int]) -> None:
+    posted = topup(session, accounts["alice"], accounts["clearing"], 50, "t")
+    reversal = core.reverse(session, posted.id)
+    assert reversal.created
+    assert core.balance(session, accounts["alice"]) == 0
+    again = core.reverse(session, posted.id)
+    assert not again.created
+    assert again.id == reversal.id
+    assert core.balance(session, accounts["alice"]) == 0
+
+
+def test_reverse_refuses_when_funds_are_gone(session: Session, accounts: dict[str, int]) -> None:
+    posted = topup(session, accounts["alice"], accounts["clearing"], 50, "t")
+    post(session, reference="spend", kind="purchase",
+         moves=[Move(debit=accounts["alice"], credit=accounts["merchant"], amount=30)])
+    with pytest.raises(InsufficientFunds):
+        core.reverse(session, posted.id)
+
+
+def test_same_reference_same_content_replays(session: Session, accounts: dict[str, int]) -> None:
+    first = topup(session, accounts["alice"], accounts["clearing"], 10, "once")
+    before = count_rows(session)
+    second = topup(session, accounts["alice"], accounts["clearing"], 10, "once")
+    assert (second.id, second.created) == (first.id, False)
+    assert count_rows(session) == before
+    assert core.balance(session, accounts["alice"]) == 10
+
+
+def test_same_reference_other_content_conflicts(session: Session,
+                                                accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], 10, "once")
+    with pytest.raises(ReferenceConflict):
+        topup(session, accounts["alice"], accounts["clearing"], 11, "once")
+    assert core.balance(session, accounts["alice"]) == 10
+
+
+def test_overdraft_is_refused(session: Session, accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], 5, "t")
+    with pytest.raises(InsufficientFunds) as caught:
+        post(session, reference="too-much", kind="purchase",
+             moves=[Move(debit=accounts["alice"], credit=accounts["merchant"], amount=6)])
+    assert caught.value.account_id == accounts["alice"]
+
+
+def test_hot_account_spreads_over_shards_and_drains(session: Session,
+                                                   accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], 10_000, "t")
+    for i in range(64):
+        post(session, reference=f"p{i}", kind="purchase",
+             moves=[Move(debit=accounts["alice"], credit=accounts["merchant"], amount=10)])
+    assert core.balance(session, accounts["merchant"]) == 640
+    moved = post(session, reference="release", kind="release", moves=[
+        Move(debit=accounts["merchant"], credit=accounts["available"], amount=600)])
+    assert moved.created
+    assert core.balance(session, accounts["merchant"]) == 40
+    with pytest.raises(InsufficientFunds):
+        post(session, reference="release-2", kind="release", moves=[
+            Move(debit=accounts["merchant"], credit=accounts["available"], amount=41)])
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [0, -1, 1.5, 7.0, "7", None, True, False, INT64_MAX + 1, 10**30, float("nan")],
+)
+def test_bad_amounts_are_typed_errors_and_write_nothing(
+    session: Session, accounts: dict[str, int], amount: object
+) -> None:
+    before = count_rows(session)
+    with pytest.raises(InvalidAmount):
+        post(session, reference=f"bad-{amount!r}", kind="purchase",
+             moves=[Move(debit=accounts["clearing"], credit=accounts["alice"],
+                         amount=amount)])  # type: ignore[arg-type]
+    assert count_rows(session) == before
+
+
+def test_int64_max_amount_is_accepted(session: Session, accounts: dict[str, int]) -> None:
+    topup(session, accounts["alice"], accounts["clearing"], INT64_MAX, "max")
+    assert core.balance(session, accounts["alice"]) == INT64_MAX
+
+
+def test_net_overflow_of_one_account_is_refused(session: Session,
+                                                accounts: dict[str, int]) -> None:
+    with pytest.raises(InvalidAmount):
+        post(session, reference="overflow", kind="x", moves=[
+            Move(debit=accounts["clearing"], credit=accounts["alice"], amount=INT64_MAX),
+            Move(debit=accounts["clearing"], credit=accounts["alice"], amount=1),
+        ])
+
+
+def test_unknown_accounts_and_bad_shapes(session: Session, accounts: dict[str, int]) -> None:
+    before = count_rows(session)
+    with pytest.raises(UnknownAccount):
+        post(session, reference="u", kind="x",
+             moves=[Move(debit=accounts["clearing"], credit=999_999, amount=1)])
+    with pytest.raises(UnknownAccount):
+        post(session, reference="u2", kind="x",
+             moves=[Move(debit="1", credit=accounts["alice"], amount=1)])  # type: ignore[arg-type]
+    with pytest.raises(InvalidPosting):
+        post(session, reference="same", kind="x",
+             moves=[Move(debit=accounts["alice"], credit=accounts["alice"], amount=1)])
+    with pytest.raises(InvalidPosting):
+        post(session, reference="empty", kind="x", moves=[])
+    with pytest.raises(InvalidPosting):
+        post(session, reference="", kind="x",
+             moves=[Move(debit=accounts["clearing"], credit=accounts["alice"], amount=1)])
+    with pytest.raises(UnknownAccount):
+        core.balance(session, 999_999)
+    assert count_rows(session) == before
+
+
+def test_mixed_assets_are_refused(session: Session, accounts: dict[str, int]) -> None:
+    eur = core.open_account(session, "platform:eur-bank", kind="bank", asset="EUR",
+                            allow_negative=True)
+    before = count_rows(session)
+    with pytest.raises(AssetMismatch):
+        post(session, reference="mixed", kind="x",
+             moves=[Move(debit=eur.id, credit=accounts["alice"], amount=1)])
+    assert count_rows(session) == before
+
+
+def test_open_account_is_idempotent_and_checks_attributes(session: Session) -> None:
+    first = core.open_account(session, "x:1", kind="k", asset="CREDIT")
+    assert core.open_account(session, "x:1", kind="k", asset="CREDIT") == first
+    with pytest.raises(InvalidPosting):
+        core.open_account(session, "x:1", kind="k", asset="EUR")
+    with pytest.raises(InvalidPosting):
+        core.open_account(session, "x:2", kind="k", asset="CREDIT", shards=0)
