@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
 
     from wallet import cli, models  # noqa: F401  (models: register every table)
-    from wallet.api import errors, health, requests
+    from wallet.api import errors, register_blueprints, requests
     from wallet.extensions import api, db, migrate
 
     db.init_app(app)
@@ -33,6 +33,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.register_error_handlers(app)
     requests.init_app(app)
-    app.register_blueprint(health.bp)
+    register_blueprints(app, api)
     cli.init_app(app)
     return app
