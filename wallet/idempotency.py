@@ -22,7 +22,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Response, request
-from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select, update
+from sqlalchemy import Integer, String, Table, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,7 +52,7 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-records_t = IdempotencyRecord.__table__
+records_t = cast(Table, IdempotencyRecord.__table__)
 
 
 def _key_from_header() -> str:

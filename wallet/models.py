@@ -4,6 +4,6 @@ Each feature module that defines tables adds one import line here.
 """
 
 # ruff: noqa: F401
-import wallet.identity.models
 import wallet.idempotency
+import wallet.identity.models
 import wallet.ledger.models
