@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 from flask import Response, request
 from sqlalchemy import Integer, String, Table, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet.auth import principal
@@ -97,12 +98,12 @@ def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
         REPLAY_WINDOW if record.state == "done" else CLAIM_TIMEOUT
     )
     if expired:
-        taken = session.execute(
+        taken = cast(CursorResult[Any], session.execute(
             update(records_t)
             .where(records_t.c.id == record.id, records_t.c.created_at == record.created_at)
             .values(fingerprint=fingerprint, state="in_progress", created_at=now,
                     response_status=None, response_body=None)
-        ).rowcount
+        )).rowcount
         session.commit()
         if taken == 1:
             return None
@@ -164,4 +165,4 @@ def purge_expired(session: Any, now: datetime | None = None) -> int:
     """Delete records past the replay window; returns how many."""
     cutoff = (now or utcnow()) - REPLAY_WINDOW
     result = session.execute(delete(records_t).where(records_t.c.created_at < cutoff))
-    return int(result.rowcount or 0)
+    return int(cast(CursorResult[Any], result).rowcount or 0)
