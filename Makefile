@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+export WALLET_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint bench clean
 
@@ -27,7 +28,7 @@ run: install
 	@echo "API (OpenAPI JSON):  http://$(HOST):$(PORT)/v1/openapi.json"
 	@echo "Health:              http://$(HOST):$(PORT)/healthz"
 	@echo
-	WALLET_BASE_URL=http://$(HOST):$(PORT) $(BIN)/flask --app wallet run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wallet run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
