@@ -23,6 +23,7 @@ class RequestIdFilter(logging.Filter):
 
 
 def _assign_request_id() -> None:
+    g.pop("principal", None)  # never carry a caller over from an outer app context
     given = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = given if _VALID_REQUEST_ID.match(given) else f"req_{secrets.token_hex(8)}"
 
