@@ -1,0 +1,228 @@
+"""People: sign up, sign in and out (session cookie), ``GET /v1/me``.
+
+JSON API (``/v1``) and the HTML form pages (``/signin``, ``/signup``, ``/signout``).
+Sign-in attempts are rate limited per client address and per email; only failed
+attempts count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint as FlaskBlueprint
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask.views import MethodView
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+
+from wallet.api.docs import security
+from wallet.api.safe_fields import Text
+from wallet.auth import SESSION_USER_KEY, principal, requires
+from wallet.db import db
+from wallet.errors import WalletError
+from wallet.extensions import limiter
+from wallet.identity.models import User
+from wallet.oauth.models import OAuthGrant
+from wallet.people import csrf
+from wallet.people import service as people
+
+blp = Blueprint("people", __name__, url_prefix="/v1",
+                description="People: sign-up, sign-in, the signed-in person.")
+web = FlaskBlueprint("people_web", __name__)
+
+DEFAULT_SIGNIN_LIMIT = "10 per minute;100 per hour"
+
+
+def signin_limit() -> str:
+    return str(current_app.config.get("SIGNIN_RATE_LIMIT", DEFAULT_SIGNIN_LIMIT))
+
+
+def _email_key() -> str:
+    body = request.get_json(silent=True) if request.is_json else request.form
+    email = body.get("email") if body is not None and hasattr(body, "get") else None
+    return f"email:{str(email).strip().lower()[:320]}" if email else get_remote_address()
+
+
+def _failed(response: Any) -> bool:
+    return bool(response.status_code >= 400)
+
+
+signin_limits = [
+    limiter.limit(signin_limit, deduct_when=_failed, scope="signin-ip"),
+    limiter.limit(signin_limit, key_func=_email_key, deduct_when=_failed, scope="signin-email"),
+]
+
+
+signup_limit = limiter.limit(lambda: str(current_app.config.get("SIGNUP_RATE_LIMIT",
+                                                              "20 per hour")),
+                             scope="signup-ip")
+
+
+def rate_limited_signin(view: Any) -> Any:
+    for decorate in signin_limits:
+        view = decorate(view)
+    return view
+
+
+class Credentials(Schema):
+    email = Text(required=True, max_length=320)
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class PersonOut(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    frozen = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class SessionOut(Schema):
+    user = fields.Nested(PersonOut, allow_none=True, required=True)
+    csrf_token = fields.String(required=True)
+
+
+class ConnectionInfo(Schema):
+    id = fields.String(required=True)
+    app_id = fields.String(required=True)
+    scope = fields.String(required=True)
+    per_purchase_cap = fields.Integer(allow_none=True, required=True)
+    daily_cap = fields.Integer(allow_none=True, required=True)
+
+
+class MeOut(PersonOut):
+    app_id = fields.String(allow_none=True, required=True)
+    merchant_id = fields.String(allow_none=True, required=True)
+    via = fields.String(required=True, metadata={"enum": ["session", "token"]})
+    connection = fields.Nested(ConnectionInfo, allow_none=True, required=True)
+
+
+def sign_in_session(user: User) -> None:
+    """Start a fresh session for this person (no data carried over, new CSRF token)."""
+    session.clear()
+    session[SESSION_USER_KEY] = user.id
+    session.permanent = True
+    csrf.rotate()
+
+
+def session_body(user: User | None) -> dict[str, Any]:
+    return {"user": user, "csrf_token": csrf.token()}
+
+
+@blp.route("/signup")
+class SignUp(MethodView):
+    @signup_limit
+    @blp.arguments(Credentials)
+    @blp.response(201, SessionOut)
+    def post(self, data: dict[str, str]) -> dict[str, Any]:
+        """Create an account with email and password, and sign in."""
+        user = people.sign_up(db.session(), data["email"], data["password"])
+        sign_in_session(user)
+        return session_body(user)
+
+
+@blp.route("/session")
+class SessionResource(MethodView):
+    @blp.response(200, SessionOut)
+    def get(self) -> dict[str, Any]:
+        """The signed-in person (or null) and the session's CSRF token."""
+        user_id = session.get(SESSION_USER_KEY)
+        user = db.session.get(User, user_id) if user_id else None
+        return session_body(user)
+
+    @rate_limited_signin
+    @blp.arguments(Credentials)
+    @blp.response(200, SessionOut)
+    def post(self, data: dict[str, str]) -> dict[str, Any]:
+        """Sign in with email and password; sets the session cookie."""
+        user = people.authenticate(db.session(), data["email"], data["password"])
+        sign_in_session(user)
+        return session_body(user)
+
+    @blp.response(200, SessionOut)
+    def delete(self) -> dict[str, Any]:
+        """Sign out (needs ``X-CSRF-Token`` when signed in)."""
+        session.clear()
+        csrf.rotate()
+        return session_body(None)
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @requires("user")
+    @blp.doc(**security("user"))
+    @blp.response(200, MeOut)
+    def get(self) -> dict[str, Any]:
+        """The person behind a user token or a session."""
+        who = principal()
+        user = db.session.get(User, who.user_id)
+        grant = (db.session.get(OAuthGrant, who.grant["grant_id"])
+                 if who.grant.get("grant_id") else None)
+        return {
+            "id": user.id if user else who.user_id, "email": user.email if user else "",
+            "frozen": bool(user and user.frozen),
+            "created_at": user.created_at if user else None,
+            "app_id": who.app_id, "merchant_id": who.merchant_id,
+            "via": "session" if who.via_session else "token",
+            "connection": grant,
+        }
+
+
+# --- HTML pages -------------------------------------------------------------------
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to go to after sign-in; anything else goes home."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return value
+
+
+@web.route("/signin", methods=["GET", "POST"])
+@rate_limited_signin
+def signin_page() -> ResponseReturnValue:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("people/signin.html", next_url=next_url, error=None)
+    try:
+        user = people.authenticate(db.session(), request.form.get("email", ""),
+                                   request.form.get("password", ""))
+    except WalletError as error:
+        page = render_template("people/signin.html", next_url=next_url, error=error.message,
+                               email=request.form.get("email", "")[:320])
+        return page, 401
+    sign_in_session(user)
+    return redirect(next_url, code=303)
+
+
+@web.route("/signup", methods=["GET", "POST"])
+@signup_limit
+def signup_page() -> ResponseReturnValue:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("people/signup.html", next_url=next_url, error=None)
+    try:
+        email = request.form.get("email", "")
+        Credentials().load({"email": email, "password": request.form.get("password", "")})
+        user = people.sign_up(db.session(), email, request.form.get("password", ""))
+    except WalletError as error:
+        page = render_template("people/signup.html", next_url=next_url, error=error.message)
+        return page, 409 if error.code == "email_taken" else 400
+    except ValidationError:
+        page = render_template("people/signup.html", next_url=next_url,
+                               error="Check the email and password.")
+        return page, 400
+    sign_in_session(user)
+    return redirect(next_url, code=303)
+
+
+@web.post("/signout")
+def signout_page() -> ResponseReturnValue:
+    session.clear()
+    csrf.rotate()
+    return redirect(url_for("people_web.signin_page"), code=303)
