@@ -1,0 +1,75 @@
+"""Test helpers for credits and purchases: a merchant with an app, people, tokens."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from wallet import chart
+from wallet.identity import service as identity
+from wallet.ledger.core import Move, balance, post
+
+
+@dataclass
+class World:
+    merchant_id: str
+    app_id: str
+    merchant_key: str
+    user_ids: list[str]
+
+
+def make_world(session: Session, users: int = 1) -> World:
+    merchant = identity.create_merchant(session, "Test Shop")
+    app = identity.create_app_client(session, merchant.id, "Test App",
+                                     ["http://127.0.0.1/cb"])
+    _, secret = identity.issue_key(session, "secret", merchant_id=merchant.id)
+    people = [identity.create_user(session, f"p{uuid.uuid4().hex[:10]}@example.com").id
+              for _ in range(users)]
+    return World(merchant.id, app.id, secret, people)
+
+
+def top_up(session: Session, user_id: str, credits: int) -> None:
+    """Paid credits, as a top-up would land them."""
+    paid = chart.user_account(session, user_id)
+    clearing = chart.platform_account(session, chart.Kind.TOPUP_CLEARING)
+    post(session, reference=f"test-topup:{uuid.uuid4().hex}", kind="topup",
+         moves=[Move(clearing.id, paid.id, credits)])
+
+
+def user_token(session: Session, user_id: str, app_id: str, **caps: int | None) -> str:
+    from wallet.oauth.tokens import mint_access_token
+
+    token, _ = mint_access_token(session, user_id=user_id, app_id=app_id, **caps)  # type: ignore[arg-type]
+    return token
+
+
+def pending(session: Session, merchant_id: str) -> int:
+    return balance(session, chart.merchant_account(
+        session, merchant_id, chart.Kind.MERCHANT_PENDING).id)
+
+
+def breakage(session: Session) -> int:
+    return balance(session, chart.platform_account(session, chart.Kind.BREAKAGE).id)
+
+
+class FreshClient(FlaskClient):
+    """A test client that forgets the cached principal between requests.
+
+    The ``app`` fixture keeps one app context open for the whole test, and
+    requests reuse it, so ``g.principal`` would otherwise leak from one
+    request (one credential) to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            g.pop("principal", None)
+        return super().open(*args, **kwargs)
+
+
+def fresh_client(app: Flask) -> FreshClient:
+    return FreshClient(app, app.response_class, use_cookies=True)
