@@ -1,0 +1,485 @@
+"""Voucher endpoints (flask-smorest) and the counter page at ``/counter``.
+
+Thin: parse, call ``vouchers.service``, serialise. See DESIGN §6 and §7.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, Response, current_app, request, send_from_directory
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from vouchers import qr
+from vouchers import service as svc
+from vouchers.keys import jwks, load_kek
+from vouchers.models import Voucher, VoucherCampaign
+from wallet.auth import principal, requires
+from wallet.config import instance_secret, is_production
+from wallet.db import INT64_MAX, db
+from wallet.errors import InvalidRequest, Unprocessable
+from wallet.extensions import limiter
+from wallet.idempotency import idempotent
+
+blp = Blueprint("vouchers", __name__, url_prefix="/v1",
+                description="Signed QR vouchers: issue, verify, redeem, claim, revoke.")
+
+MAX_API_CAMPAIGN = 1000
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_PIXELS = 4096 * 4096
+QR_CACHE_SECONDS = 86400
+KEYS_CACHE_SECONDS = 300
+T = TypeVar("T")
+
+
+def voucher_kek(app: Flask) -> bytes:
+    """The key-encryption key: ``WALLET_VOUCHER_KEK`` (hex or base64), or outside production
+    one generated once into the instance folder."""
+    cached = app.extensions.get("voucher_kek")
+    if cached is None:
+        configured = app.config.get("VOUCHER_KEK")
+        if configured:
+            cached = load_kek(str(configured))
+        elif is_production(app):
+            raise RuntimeError("WALLET_VOUCHER_KEK must be set in production "
+                               "(32 bytes as hex or base64)")
+        else:
+            cached = instance_secret(app, "VOUCHER_KEK", "voucher_kek", 32)
+        app.extensions["voucher_kek"] = cached
+    return bytes(cached)
+
+
+def _kek() -> bytes:
+    return voucher_kek(current_app)
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+Amount = fields.Integer(strict=True, validate=validate.Range(min=1, max=INT64_MAX))
+
+
+class PresentIn(Schema):
+    payload = fields.String(validate=validate.Length(min=1, max=512))
+    code = fields.String(validate=validate.Length(min=1, max=64))
+
+
+class RedeemIn(PresentIn):
+    amount = fields.Integer(strict=True, validate=validate.Range(min=1, max=INT64_MAX))
+
+
+class IssueIn(Schema):
+    value = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=1, max=INT64_MAX))
+    expires_at = fields.AwareDateTime(format="iso")
+    funding = fields.String(validate=validate.OneOf(["promotion", "gift_card"]),
+                            metadata={"description": "operator only; default promotion"})
+
+
+class CampaignIn(Schema):
+    count = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=1, max=MAX_API_CAMPAIGN))
+    value = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=1, max=INT64_MAX))
+    expires_at = fields.AwareDateTime(format="iso")
+    funding = fields.String(required=True, validate=validate.OneOf(["promotion", "gift_card"]))
+    label = fields.String(validate=validate.Length(max=200))
+
+
+class VoucherOut(Schema):
+    id = fields.String()
+    status = fields.String()
+    value = fields.Integer()
+    remaining = fields.Integer()
+    funding = fields.String()
+    promotional = fields.Boolean()
+    expires_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    campaign_id = fields.String(allow_none=True)
+    payload = fields.String()
+    code = fields.String(metadata={"description": "manual code, shown once at issue"})
+    qr_png_url = fields.String()
+    qr_svg_url = fields.String()
+
+
+class VerifyOut(Schema):
+    id = fields.String()
+    status = fields.String()
+    value = fields.Integer()
+    remaining = fields.Integer()
+    promotional = fields.Boolean()
+    expires_at = fields.DateTime(allow_none=True)
+
+
+class RedemptionOut(Schema):
+    redemption_id = fields.String()
+    voucher_id = fields.String()
+    amount = fields.Integer()
+    remaining = fields.Integer()
+    merchant_id = fields.String(allow_none=True)
+    counter_id = fields.String(allow_none=True)
+    user_id = fields.String(allow_none=True)
+    credited_to = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class CampaignOut(Schema):
+    id = fields.String()
+    label = fields.String()
+    funding = fields.String()
+    count = fields.Integer()
+    value = fields.Integer()
+    expires_at = fields.DateTime(allow_none=True)
+    vouchers = fields.List(fields.Nested(VoucherOut))
+
+
+class KeyOut(Schema):
+    kid = fields.String()
+    kty = fields.String()
+    crv = fields.String()
+    x = fields.String()
+    alg = fields.String()
+    use = fields.String()
+    status = fields.String()
+
+
+class KeysOut(Schema):
+    keys = fields.List(fields.Nested(KeyOut))
+
+
+class CounterOut(Schema):
+    counter_id = fields.String()
+    counter_name = fields.String()
+    merchant_id = fields.String()
+    merchant_name = fields.String()
+
+
+class DecodeOut(Schema):
+    payload = fields.String()
+
+
+# --- serialisers ------------------------------------------------------------------------------
+
+
+def _urls(voucher: Voucher) -> dict[str, str]:
+    root = request.url_root.rstrip("/")
+    return {"qr_png_url": f"{root}/v1/vouchers/{voucher.id}/qr.png",
+            "qr_svg_url": f"{root}/v1/vouchers/{voucher.id}/qr.svg"}
+
+
+def voucher_dict(voucher: Voucher, *, code: str | None = None,
+                 with_payload: bool = True) -> dict[str, Any]:
+    status = svc.effective_status(voucher)
+    out: dict[str, Any] = {
+        "id": voucher.id, "status": status, "value": voucher.value,
+        "remaining": voucher.remaining if status == "active" else 0,
+        "funding": voucher.funding, "promotional": voucher.funding == "promotion",
+        "expires_at": voucher.expires_at, "created_at": voucher.created_at,
+        "campaign_id": voucher.campaign_id, **_urls(voucher),
+    }
+    if with_payload:
+        out["payload"] = voucher.payload
+    if code is not None:
+        out["code"] = code
+    return out
+
+
+def _redemption_dict(result: svc.RedemptionResult) -> dict[str, Any]:
+    r = result.redemption
+    credited = None
+    if r.kind == "claim":
+        credited = "promotional" if result.voucher.funding == "promotion" else "paid"
+    return {"redemption_id": r.id, "voucher_id": r.voucher_id, "amount": r.amount,
+            "remaining": r.remaining_after, "merchant_id": r.merchant_id,
+            "counter_id": r.counter_id, "user_id": r.user_id, "credited_to": credited,
+            "created_at": r.created_at}
+
+
+def _throttled(scope: str, action: Callable[[], T]) -> T:
+    """Run a look-up; a wrong manual code is recorded in its own committed transaction."""
+    try:
+        return action()
+    except svc.UnknownManualCode:
+        db.session.rollback()
+        svc.record_code_failure(db.session(), scope)
+        db.session.commit()
+        raise
+
+
+def _scope() -> str:
+    who = principal()
+    return svc.throttle_scope(counter_id=who.counter_id, user_id=who.user_id)
+
+
+def _issuer() -> dict[str, Any]:
+    who = principal()
+    return {"user_id": who.user_id, "operator": who.kind == "admin"}
+
+
+# --- endpoints --------------------------------------------------------------------------------
+
+
+@blp.route("/voucher_keys")
+class VoucherKeys(MethodView):
+    @blp.response(200, KeysOut)
+    def get(self) -> Any:
+        """The published voucher keys as a JWK set (anyone; cacheable)."""
+        document = jwks(svc.public_keys(db.session()).values())
+        etag = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32]
+        headers = {"Cache-Control": f"public, max-age={KEYS_CACHE_SECONDS}",
+                   "ETag": f'"{etag}"'}
+        if request.if_none_match.contains(etag):
+            return Response(status=304, headers=headers)
+        return document, headers
+
+
+@blp.route("/vouchers")
+class Vouchers(MethodView):
+    @requires("user", "admin")
+    @idempotent
+    @blp.arguments(IssueIn)
+    @blp.response(201, VoucherOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Issue a voucher: a person gifts own credits, or the operator issues one."""
+        who = principal()
+        if who.kind == "admin":
+            issued = svc.issue_operator_voucher(
+                db.session(), value=data["value"], funding=data.get("funding", "promotion"),
+                expires_at=data.get("expires_at"), kek=_kek())
+        else:
+            if "funding" in data:
+                raise InvalidRequest("Only the operator chooses funding.",
+                                     code="funding_not_allowed", param="funding")
+            assert who.user_id is not None
+            issued = svc.issue_gift(db.session(), user_id=who.user_id, value=data["value"],
+                                    expires_at=data.get("expires_at"), kek=_kek())
+        return voucher_dict(issued.voucher, code=issued.code)
+
+
+@blp.route("/vouchers/<string:voucher_id>")
+class VoucherDetail(MethodView):
+    @requires("user", "admin")
+    @blp.response(200, VoucherOut)
+    def get(self, voucher_id: str) -> dict[str, Any]:
+        """One voucher, for its issuer."""
+        return voucher_dict(svc.get_for_issuer(db.session(), voucher_id, **_issuer()))
+
+
+@blp.route("/vouchers/<string:voucher_id>/qr.<any(png, svg):fmt>")
+class VoucherQr(MethodView):
+    @requires("user", "admin")
+    @blp.response(200, content_type="image/png")
+    @blp.alt_response(200, content_type="image/svg+xml", description="qr.svg")
+    def get(self, voucher_id: str, fmt: str) -> Response:
+        """The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag)."""
+        voucher = svc.get_for_issuer(db.session(), voucher_id, **_issuer())
+        etag = hashlib.sha256(f"{fmt}:{voucher.payload}".encode()).hexdigest()[:32]
+        headers = {"Cache-Control": f"private, max-age={QR_CACHE_SECONDS}, immutable",
+                   "ETag": f'"{etag}"'}
+        if request.if_none_match.contains(etag):
+            return Response(status=304, headers=headers)
+        rendered = qr.render_qr(voucher.payload, "svg" if fmt == "svg" else "png")
+        return Response(rendered.content, mimetype=rendered.media_type, headers=headers)
+
+
+@blp.route("/vouchers/verify")
+class VoucherVerify(MethodView):
+    @requires("counter")
+    @blp.arguments(PresentIn)
+    @blp.response(200, VerifyOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Read-only check at a counter: status, value and what is left."""
+        scope = _scope()
+        state = _throttled(scope, lambda: svc.verify(
+            db.session(), payload=data.get("payload"), code=data.get("code"), scope=scope))
+        v = state.voucher
+        return {"id": v.id, "status": state.status, "value": v.value,
+                "remaining": state.remaining, "promotional": v.funding == "promotion",
+                "expires_at": v.expires_at}
+
+
+@blp.route("/vouchers/redeem")
+class VoucherRedeem(MethodView):
+    @requires("counter")
+    @idempotent
+    @blp.arguments(RedeemIn)
+    @blp.response(200, RedemptionOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Redeem all or part of a voucher; the value goes to this counter's merchant."""
+        who = principal()
+        assert who.counter_id is not None
+        counter_id = who.counter_id
+        result = _throttled(_scope(), lambda: svc.redeem(
+            db.session(), counter_id=counter_id, payload=data.get("payload"),
+            code=data.get("code"), amount=data.get("amount")))
+        return _redemption_dict(result)
+
+
+@blp.route("/vouchers/claim")
+class VoucherClaim(MethodView):
+    @requires("user")
+    @idempotent
+    @blp.arguments(PresentIn)
+    @blp.response(200, RedemptionOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Move what is left on a voucher into the caller's wallet."""
+        user_id = principal().user_id
+        assert user_id is not None
+        result = _throttled(_scope(), lambda: svc.claim(
+            db.session(), user_id=user_id, payload=data.get("payload"), code=data.get("code")))
+        return _redemption_dict(result)
+
+
+@blp.route("/vouchers/<string:voucher_id>/revoke")
+class VoucherRevoke(MethodView):
+    @requires("user", "admin")
+    @blp.response(200, VoucherOut)
+    def post(self, voucher_id: str) -> dict[str, Any]:
+        """The issuer cancels a voucher; what is left returns to its funder."""
+        voucher = svc.revoke(db.session(), voucher_id, **_issuer())
+        return voucher_dict(voucher, with_payload=False)
+
+
+@blp.route("/voucher_campaigns")
+class VoucherCampaigns(MethodView):
+    @requires("admin")
+    @idempotent
+    @blp.arguments(CampaignIn)
+    @blp.response(201, CampaignOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Issue a campaign of vouchers (up to 1000 here; the CLI does more)."""
+        campaign, issued = svc.issue_campaign(
+            db.session(), count=data["count"], value=data["value"], funding=data["funding"],
+            expires_at=data.get("expires_at"), label=data.get("label", ""), kek=_kek())
+        return campaign_dict(campaign, [voucher_dict(i.voucher, code=i.code) for i in issued])
+
+
+def campaign_dict(campaign: VoucherCampaign, vouchers: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": campaign.id, "label": campaign.label, "funding": campaign.funding,
+            "count": campaign.voucher_count, "value": campaign.value,
+            "expires_at": campaign.expires_at, "vouchers": vouchers}
+
+
+@blp.route("/vouchers/counter")
+class CounterInfo(MethodView):
+    @requires("counter")
+    @blp.response(200, CounterOut)
+    def get(self) -> dict[str, Any]:
+        """Who this counter key belongs to (shown on the counter page after pairing)."""
+        counter_id = principal().counter_id
+        assert counter_id is not None
+        counter, merchant = svc.counter_info(db.session(), counter_id)
+        return {"counter_id": counter.id, "counter_name": counter.name,
+                "merchant_id": merchant.id, "merchant_name": merchant.name}
+
+
+def _credential_key() -> str:
+    """Rate-limit key: a digest of the caller's credential (the remote address without one)."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.remote_addr or "-"
+    return "cred:" + hashlib.sha256(header.encode()).hexdigest()[:24]
+
+
+decode_limit = limiter.limit(
+    lambda: str(current_app.config.get("VOUCHER_DECODE_RATE_LIMIT", "120 per minute")),
+    key_func=_credential_key, scope="voucher-decode")
+
+
+@blp.route("/vouchers/decode")
+class VoucherDecode(MethodView):
+    decorators = [decode_limit]
+
+    @requires("counter")
+    @blp.response(200, DecodeOut)
+    def post(self) -> dict[str, Any]:
+        """Find a voucher QR in a camera frame (PNG/JPEG/WebP body or multipart ``image``).
+
+        For counters whose browser has no BarcodeDetector. Nothing is verified here.
+        """
+        return {"payload": decode_image(_image_bytes())}
+
+
+def _image_bytes() -> bytes:
+    request.max_content_length = MAX_IMAGE_BYTES
+    try:
+        if request.mimetype == "multipart/form-data":
+            upload = request.files.get("image")
+            data = upload.read(MAX_IMAGE_BYTES + 1) if upload else b""
+        elif request.mimetype.startswith("image/"):
+            data = request.get_data(cache=False)
+        else:
+            raise InvalidRequest("Send an image (image/png, image/jpeg or image/webp).",
+                                 code="unsupported_media_type", param="image")
+    except RequestEntityTooLarge:
+        raise InvalidRequest("The image is larger than 2 MB.", code="body_too_large",
+                             param="image") from None
+    if not data or len(data) > MAX_IMAGE_BYTES:
+        raise InvalidRequest("Send one image of at most 2 MB.", code="invalid_image",
+                             param="image")
+    return data
+
+
+def decode_image(data: bytes) -> str:
+    """The first voucher payload found in an image, with zxing-cpp."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    from vouchers.codec import is_voucher_payload
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in {"PNG", "JPEG", "WEBP"}:
+                raise InvalidRequest("Only PNG, JPEG and WebP images are decoded.",
+                                     code="invalid_image", param="image")
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise InvalidRequest("The image has too many pixels.", code="invalid_image",
+                                     param="image")
+            grey = image.convert("L")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise InvalidRequest("The image cannot be read.", code="invalid_image",
+                             param="image") from None
+    only_qr = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    for found in zxingcpp.read_barcodes(grey, formats=only_qr):
+        if is_voucher_payload(found.text):
+            return str(found.text).strip()
+    raise Unprocessable("No voucher QR code found in the image.", code="no_voucher_found",
+                        param="image")
+
+
+# --- the counter page -----------------------------------------------------------------------
+
+pages = FlaskBlueprint("counter_page", __name__)
+COUNTER_DIR = Path(__file__).resolve().parent.parent / "static" / "counter"
+PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
+            "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+            "base-uri 'none'; form-action 'self'")
+
+
+@pages.get("/counter")
+def counter_page() -> Response:
+    response = send_from_directory(COUNTER_DIR, "index.html", max_age=0)
+    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Permissions-Policy"] = "camera=(self)"
+    return response
+
+
+def register(app: Flask, api: Api) -> None:
+    """Register the voucher API and the counter page; refuse to start without a KEK in
+    production."""
+    if is_production(app):
+        voucher_kek(app)
+    api.register_blueprint(blp)
+    app.register_blueprint(pages)
+

@@ -1,0 +1,135 @@
+"""Voucher tables: signing keys, vouchers, campaigns, redemptions and manual-code lockouts.
+
+A voucher row is the server's half of a signed QR: the signed body says what the voucher is
+worth; the row says what is left (``remaining``), who funded it and whether it is still live.
+``remaining`` only ever shrinks, by a conditional ``UPDATE … WHERE remaining >= :amount``
+(see ``vouchers.service``), so no race can spend a voucher twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wallet.db import Base, UTCDateTime, utcnow
+
+KEY_STATUSES = ("active", "retired", "revoked")
+VOUCHER_STATUSES = ("active", "redeemed", "claimed", "revoked", "expired")
+FUNDINGS = ("user", "promotion", "gift_card")
+
+
+class VoucherKey(Base):
+    """An Ed25519 voucher signing key; the private seed is AES-GCM encrypted under the KEK."""
+
+    __tablename__ = "voucher_keys"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'retired', 'revoked')", name="status"),
+    )
+
+    kid: Mapped[str] = mapped_column(String(8), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    encrypted_private_key: Mapped[bytes] = mapped_column(LargeBinary(64))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class VoucherCampaign(Base):
+    """A batch of operator-issued vouchers of one value, funded as promotion or gift cards."""
+
+    __tablename__ = "voucher_campaigns"
+    __table_args__ = (
+        CheckConstraint("funding IN ('promotion', 'gift_card')", name="funding"),
+        CheckConstraint("voucher_count > 0 AND value > 0", name="positive"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    funding: Mapped[str] = mapped_column(String(12))
+    voucher_count: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Voucher(Base):
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'redeemed', 'claimed', 'revoked', 'expired')", name="status"
+        ),
+        CheckConstraint("funding IN ('user', 'promotion', 'gift_card')", name="funding"),
+        CheckConstraint("value > 0 AND remaining >= 0 AND remaining <= value", name="remaining"),
+        CheckConstraint("funding <> 'user' OR funder_user_id IS NOT NULL", name="user_funder"),
+        Index("ix_vouchers_status_expires_at", "status", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The 128-bit id inside the signed body, as 32 lowercase hex characters.
+    body_id: Mapped[str] = mapped_column(String(32), unique=True)
+    kid: Mapped[str] = mapped_column(ForeignKey("voucher_keys.kid"))
+    value: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    funding: Mapped[str] = mapped_column(String(12))
+    funder_user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id"), index=True, default=None
+    )
+    campaign_id: Mapped[str | None] = mapped_column(
+        ForeignKey("voucher_campaigns.id"), index=True, default=None
+    )
+    payload: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the normalised manual code, hex; the code itself is never stored.
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class VoucherRedemption(Base):
+    """One use of a voucher: a (partial) redemption at a counter, or a claim into a wallet."""
+
+    __tablename__ = "voucher_redemptions"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="positive_amount"),
+        CheckConstraint("kind IN ('redeem', 'claim')", name="kind"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    voucher_id: Mapped[str] = mapped_column(ForeignKey("vouchers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    remaining_after: Mapped[int] = mapped_column(BigInteger)
+    merchant_id: Mapped[str | None] = mapped_column(ForeignKey("merchants.id"), default=None)
+    counter_id: Mapped[str | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    transaction_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ManualCodeThrottle(Base):
+    """Failed manual-code look-ups per caller (``counter:ctr_…`` / ``user:usr_…``).
+
+    In the database so that a lockout holds on every node.
+    """
+
+    __tablename__ = "voucher_code_throttles"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
