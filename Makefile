@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/flask --app wallet db upgrade heads
+	$(BIN)/flask --app wallet db upgrade
 	@$(BIN)/flask --app wallet demo
 	@echo
 	@echo "Wallet top-up page:  http://$(HOST):$(PORT)/"

@@ -45,7 +45,7 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
 def migrated_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
     app = make_app(database_url, instance_path, **overrides)
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
     return app
 
 

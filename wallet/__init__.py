@@ -26,13 +26,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from wallet import cli, models  # noqa: F401  (models: register every table)
     from wallet.api import errors, register_blueprints, requests
-    from wallet.extensions import api, db, migrate
+    from wallet.extensions import api, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     api.init_app(app)
+    _configure_rate_limits(app)
+    limiter.init_app(app)
     errors.register_error_handlers(app)
     requests.init_app(app)
     register_blueprints(app, api)
     cli.init_app(app)
     return app
+
+
+def _configure_rate_limits(app: Flask) -> None:
+    """Flask-Limiter settings from ``WALLET_RATELIMIT_*`` (memory storage by default)."""
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    storage = app.config.get("RATELIMIT_STORAGE_URL") or app.config.get("RATELIMIT_STORAGE_URI")
+    app.config["RATELIMIT_STORAGE_URI"] = storage or "memory://"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", "wallet")

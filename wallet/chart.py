@@ -29,6 +29,7 @@ class Kind(StrEnum):
     PAYOUTS = "platform_payouts"
     FEES = "platform_fees"
     BREAKAGE = "platform_breakage"
+    GIFT_CARD_CLEARING = "platform_gift_card_clearing"  # gift-card vouchers sold (vouchers)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ RULES: dict[Kind, Rule] = {
     Kind.PAYOUTS: Rule(True),
     Kind.FEES: Rule(False),
     Kind.BREAKAGE: Rule(False),
+    Kind.GIFT_CARD_CLEARING: Rule(True),
 }
 
 

@@ -100,3 +100,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ledger_cli)
     app.cli.add_command(admin_cli)
     app.cli.add_command(demo_command)
+    from wallet.payouts.cli import payouts_cli
+    app.cli.add_command(payouts_cli)
+    from vouchers.cli import vouchers_cli
+    app.cli.add_command(vouchers_cli)
+    from wallet.credits_cli import credits_cli
+    app.cli.add_command(credits_cli)

@@ -1,6 +1,9 @@
 """An idempotent demo: one operator key, a merchant with an app and a counter,
 and a person with a password and credits.
 
+``user_token`` is a fresh access token for the person and the demo app on
+every run (tokens are stored hashed, so an old one cannot be printed again).
+
 Secrets are derived from the instance's secret key (HMAC), so running the
 seed again finds the same rows and prints the same credentials.
 """
@@ -20,6 +23,7 @@ from wallet.identity import service as identity
 from wallet.identity.models import ApiKey, App, Counter, Merchant, User
 from wallet.ids import secret_digest
 from wallet.ledger.core import Move, post
+from wallet.oauth.tokens import mint_access_token
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (printed for the demo on purpose)
@@ -70,6 +74,7 @@ def seed_demo(session: Session, instance_secret: bytes) -> dict[str, Any]:
         moves=[Move(debit=clearing.id, credit=paid.id, amount=DEMO_CREDITS)],
         metadata={"note": "demo credits"},
     )
+    user_token, _ = mint_access_token(session, user_id=user.id, app_id=app.id)
     return {
         "admin_key": admin_key,
         "merchant_id": merchant.id,
@@ -80,4 +85,5 @@ def seed_demo(session: Session, instance_secret: bytes) -> dict[str, Any]:
         "user_id": user.id,
         "user_email": DEMO_EMAIL,
         "user_password": DEMO_PASSWORD,
+        "user_token": user_token,  # fresh on every run (an access token, 1 h)
     }

@@ -7,3 +7,8 @@ Each feature module that defines tables adds one import line here.
 import wallet.idempotency
 import wallet.identity.models
 import wallet.ledger.models
+import wallet.payouts.models
+import wallet.oauth.models
+import wallet.topups.models
+import vouchers.models
+import wallet.credits_models

@@ -91,6 +91,13 @@ def _cache_for(session: Session) -> dict[int, AccountInfo]:
     return _account_cache.setdefault(engine, {})
 
 
+def remember_accounts(session: Session, infos: Iterable[AccountInfo]) -> None:
+    """Prime the account cache with attributes a caller already read (saves a query)."""
+    cache = _cache_for(session)
+    for info in infos:
+        cache.setdefault(info.id, info)
+
+
 def check_amount(amount: object, name: str = "amount") -> int:
     """Return ``amount`` if it is an int in 1..INT64_MAX, else raise InvalidAmount."""
     if type(amount) is not int or not 0 < amount <= INT64_MAX:
