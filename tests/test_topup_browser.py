@@ -122,7 +122,7 @@ def test_buy_credits_on_a_phone(browser: Any, server: str) -> None:
         page.get_by_role("heading", name="Sign in").wait_for()
         shot(page, "phone-signed-out")
         sign_up(page, server)
-        assert page.locator("#balance-total").inner_text() == "0"
+        page.locator("#balance-total").filter(has_text=re.compile(r"^0$")).wait_for()
         shot(page, "phone-wallet")
         pay(page, "4242 4242 4242 4242", screenshot="phone-sandbox-checkout")
         result = page.locator("#result-status")
@@ -135,7 +135,7 @@ def test_buy_credits_on_a_phone(browser: Any, server: str) -> None:
         result.filter(has_text="Your card was declined.").wait_for()
         assert "No credits were added" in result.inner_text()
         page.locator("#history li").nth(1).wait_for()
-        assert page.locator("#balance-total").inner_text() == "500"
+        page.locator("#balance-total").filter(has_text=re.compile(r"^500$")).wait_for()
         shot(page, "phone-return-declined")
         history = page.locator("#history")
         assert history.locator("li").count() == 2
