@@ -107,3 +107,19 @@ def test_sqlite_connections_are_tuned(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_proxy_fix_trusts_one_hop_when_enabled(tmp_path: Path) -> None:
+    from flask import request
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://",
+                      "PROXY_FIX": True})
+
+    @app.get("/whoami-for-test")
+    def whoami() -> dict[str, str]:
+        return {"addr": request.remote_addr or "", "scheme": request.scheme}
+
+    answer = app.test_client().get(
+        "/whoami-for-test", headers={"X-Forwarded-For": "203.0.113.7",
+                                     "X-Forwarded-Proto": "https"})
+    assert answer.json == {"addr": "203.0.113.7", "scheme": "https"}

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wallet.config import load_config
 
@@ -37,6 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     requests.init_app(app)
     register_blueprints(app, api)
     cli.init_app(app)
+    if app.config.get("PROXY_FIX"):
+        # behind a load balancer: trust one proxy hop for client address and scheme
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
 
 
