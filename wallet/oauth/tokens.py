@@ -162,8 +162,10 @@ def principal_for_access_token(session: Session, token: str) -> Principal | None
     Raises ``AuthenticationError(code="invalid_token")`` for an expired or
     revoked token, or one whose grant was revoked.
     """
-    # Every purchase starts here: one narrow Core query, no ORM objects.
-    row = session.execute(_TOKEN_LOOKUP, {"digest": secret_digest(token)}).first()
+    # Every purchase starts here: one narrow Core query on the session's
+    # connection (no ORM compile or identity-map work).
+    row = session.connection().execute(
+        _TOKEN_LOOKUP, {"digest": secret_digest(token)}).first()
     if row is None:
         return None
     if row.token_revoked_at is not None or row.grant_revoked_at is not None:
