@@ -57,6 +57,7 @@ def test_expired_and_revoked(session: Session, pair: tuple[str, str, str]) -> No
     user_id, app_id, _ = pair
     token, record = mint_access_token(session, user_id=user_id, app_id=app_id, expires_in=60)
     record.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()  # the lookup reads the connection, like a request's first query
     with pytest.raises(AuthenticationError) as expired:
         principal_for_access_token(session, token)
     assert expired.value.code == "invalid_token"
