@@ -165,6 +165,31 @@
       .catch(function (e) { setError("buy-error", e.message); button.disabled = false; });
   }
 
+  // ---------------------------------------------------------------- gift voucher
+  function gift(ev) {
+    ev.preventDefault();
+    setError("gift-error", "");
+    var raw = $("gift-value").value.trim();
+    if (!/^[1-9][0-9]{0,14}$/.test(raw)) {
+      setError("gift-error", "Enter a whole number of credits, 1 or more.");
+      return;
+    }
+    var button = $("gift-button");
+    button.disabled = true;
+    var key = "gift-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+    api("POST", "/v1/vouchers", { value: Number(raw) }, { "Idempotency-Key": key })
+      .then(function (v) {
+        $("gift-qr").src = "/v1/vouchers/" + encodeURIComponent(v.id) + "/qr.svg";
+        $("gift-amount").textContent = fmt(v.value);
+        $("gift-code").textContent = v.code;
+        show($("gift-result"), true);
+        $("gift-value").value = "";
+        loadWallet(); loadActivity(false);
+      })
+      .catch(function (e) { setError("gift-error", e.message); })
+      .then(function () { button.disabled = false; });
+  }
+
   // ---------------------------------------------------------------- return page
   var FINAL = { succeeded: 1, failed: 1, held: 1, refunded: 1, charged_back: 1 };
 
@@ -298,6 +323,7 @@
     authSubmit($("signin-form"), "/v1/session", "signin-error");
     authSubmit($("signup-form"), "/v1/signup", "signup-error");
     $("buy-form").addEventListener("submit", buy);
+    $("gift-form").addEventListener("submit", gift);
     $("currency").addEventListener("change", function () {
       localStorage.setItem("wallet.currency", $("currency").value);
       loadPrices();

@@ -256,3 +256,35 @@ def test_connected_apps_can_be_revoked(browser: Any, live: tuple[str, Flask]) ->
         assert apps.locator("li").count() == 0
     finally:
         context.close()
+
+
+def test_gift_credits_as_a_voucher(browser: Any, server: str) -> None:
+    """The page turns paid credits into a voucher and shows a QR that really decodes."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_up(page, server)
+        pay(page, "4242 4242 4242 4242")
+        page.locator("#balance-total").filter(has_text=re.compile(r"^500$")).wait_for()
+        page.get_by_label("Credits to gift").fill("abc")
+        page.get_by_role("button", name="Create voucher").click()
+        page.locator("#gift-error").filter(has_text="whole number").wait_for()
+        page.get_by_label("Credits to gift").fill("120")
+        page.get_by_role("button", name="Create voucher").click()
+        page.locator("#gift-result").wait_for()
+        page.wait_for_function("document.getElementById('gift-qr').naturalWidth > 0")
+        page.locator("#balance-total").filter(has_text=re.compile(r"^380$")).wait_for()
+        assert re.fullmatch(r"[0-9A-Z]{6}-[0-9A-Z]{6}-[0-9A-Z*~$=U]{6}",
+                            page.locator("#gift-code").inner_text())
+        shot(page, "phone-gift-voucher")
+        image = Image.open(io.BytesIO(page.locator("#gift-qr").screenshot()))
+        decoded = zxingcpp.read_barcodes(image)
+        assert decoded
+        assert decoded[0].text.startswith("WV1:")
+    finally:
+        context.close()
