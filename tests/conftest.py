@@ -25,6 +25,9 @@ from tests.support.databases import temporary_database
 from wallet import create_app
 from wallet.db import db
 
+# shared fixtures that live beside their helpers
+pytest_plugins = ["tests.support.topup_helpers"]
+
 TEST_SECRET = base64.urlsafe_b64encode(b"s" * 32).decode()
 TEST_LEDGER_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.support.buyers import World, fresh_client, make_world, pending, top_up, user_token
+from tests.support.buyers import World, make_world, pending, top_up, user_token
 from wallet import credits
 from wallet.api.purchases import buyer_for
 from wallet.auth import SESSION_USER_KEY, Principal
@@ -22,11 +22,6 @@ from wallet.db import utcnow
 from wallet.errors import PermissionDenied
 from wallet.identity import service as identity
 from wallet.identity.models import User
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return fresh_client(app)
 
 
 @pytest.fixture

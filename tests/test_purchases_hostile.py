@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.support.buyers import fresh_client, make_world, pending, top_up, user_token
+from tests.support.buyers import make_world, pending, top_up, user_token
 from wallet import credits
 from wallet.credits_models import CreditLot, Purchase, Refund
 from wallet.identity import service as identity
@@ -37,7 +37,7 @@ def ctx(app: Flask, session: Session) -> dict[str, Any]:
     top_up(session, world.user_ids[0], 1000)
     token = user_token(session, world.user_ids[0], world.app_id)
     _, admin = identity.issue_key(session, "admin")
-    client = fresh_client(app)
+    client = app.test_client()
     session.commit()
     bought = client.post("/v1/purchases", json={"amount": 10, "description": "ok"},
                          headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "p"})

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.support.authz import Endpoint, assert_authz_matrix, make_principals
-from tests.support.topup_helpers import FreshClient, fresh_client
 from wallet.api.topups import runtime
 from wallet.topups import service
-
-
-@pytest.fixture
-def client(app: Flask, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
-    # the matrix makes its own clients: make them forget the cached principal too
-    monkeypatch.setattr(app, "test_client_class", FreshClient)
-    return fresh_client(app)
 
 
 def test_topup_endpoints_matrix(app: Flask, client: FlaskClient, session: Session) -> None:

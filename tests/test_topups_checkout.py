@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from tests.support.topup_helpers import (
     CSRF,
     checkout,
-    fresh_client,
     new_user,
     paid_credits,
     sign_in,
@@ -25,19 +24,6 @@ from wallet.identity.models import User
 from wallet.identity.service import create_merchant, issue_key
 from wallet.topups.models import TopUp
 from wallet.topups.setup import build_runtime
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return fresh_client(app)
-
-
-@pytest.fixture
-def person(session: Session, client: FlaskClient) -> User:
-    user = new_user(session)
-    session.commit()
-    sign_in(client, user.id)
-    return user
 
 
 def test_prices_per_currency(client: FlaskClient) -> None:
@@ -114,11 +100,11 @@ def test_topups_are_private_and_paged(app: Flask, client: FlaskClient, session: 
     assert [t["id"] for t in page2["data"]] == ids[:1] and page2["has_more"] is False
     stranger = new_user(session)
     session.commit()
-    other = fresh_client(app)
+    other = app.test_client()
     sign_in(other, stranger.id)
     assert other.get(f"/v1/topups/{ids[0]}").status_code == 404
     assert other.get("/v1/topups").json["data"] == []
-    assert fresh_client(app).get(f"/v1/topups/{ids[0]}").status_code == 401
+    assert app.test_client().get(f"/v1/topups/{ids[0]}").status_code == 401
 
 
 def _checkout_path(topup: dict[str, str]) -> str:

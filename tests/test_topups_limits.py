@@ -13,29 +13,13 @@ from sqlalchemy.orm import Session
 from tests.support.topup_helpers import (
     checkout,
     event,
-    fresh_client,
     give,
-    new_user,
     paid_credits,
     send,
-    sign_in,
 )
 from wallet.identity.models import User
 from wallet.identity.service import issue_key
 from wallet.topups.setup import limits_from_config
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return fresh_client(app)
-
-
-@pytest.fixture
-def person(session: Session, client: FlaskClient) -> User:
-    user = new_user(session)
-    session.commit()
-    sign_in(client, user.id)
-    return user
 
 
 def pay(app: Flask, client: FlaskClient, topup: dict[str, Any]) -> Any:
@@ -108,7 +92,7 @@ def test_limits_are_checked_again_when_crediting(
     # the operator reviews it and releases it: the credits land once
     _key, secret = issue_key(session, "admin")
     session.commit()
-    operator = fresh_client(app)
+    operator = app.test_client()
     headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": f"r-{time.time_ns()}"}
     released = operator.post(f"/v1/topups/{second['id']}/release", headers=headers)
     assert released.status_code == 200, released.json

@@ -17,12 +17,9 @@ from tests.support.topup_helpers import (
     checkout,
     event,
     event_count,
-    fresh_client,
     give,
-    new_user,
     paid_credits,
     send,
-    sign_in,
     spend,
 )
 from wallet.api.topups import runtime
@@ -33,19 +30,6 @@ from wallet.topups.models import Shortfall, TopUp
 from wallet.topups.providers.signature import sign
 from wallet.topups.providers.stripe_provider import StripeProvider
 from wallet.topups.service import clawback_target
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return fresh_client(app)
-
-
-@pytest.fixture
-def person(session: Session, client: FlaskClient) -> User:
-    user = new_user(session)
-    session.commit()
-    sign_in(client, user.id)
-    return user
 
 
 @pytest.fixture
@@ -292,7 +276,7 @@ def test_operator_writes_off_a_shortfall_and_unfreezes(
     send(client, *event(app, "refunded", topup, amount=499))
     session.refresh(person)
     assert person.frozen is True
-    operator = fresh_client(app)
+    operator = app.test_client()
     headers = admin_headers(session)
     listed = operator.get("/v1/topup_shortfalls", headers=headers)
     assert listed.status_code == 200, listed.json
@@ -322,7 +306,7 @@ def test_operator_collects_a_shortfall(app: Flask, client: FlaskClient, session:
     spend(session, person.id, 500)
     session.commit()
     send(client, *event(app, "chargeback", topup))
-    operator = fresh_client(app)
+    operator = app.test_client()
     headers = admin_headers(session)
     shortfall = session.scalar(select(Shortfall).where(Shortfall.user_id == person.id))
     assert shortfall is not None
@@ -343,7 +327,7 @@ def test_operator_collects_a_shortfall(app: Flask, client: FlaskClient, session:
 def test_shortfall_endpoints_are_for_operators(client: FlaskClient, session: Session,
                                                person: User) -> None:
     assert client.get("/v1/topup_shortfalls").status_code == 403
-    anonymous = fresh_client(client.application)
+    anonymous = client.application.test_client()
     assert anonymous.get("/v1/topup_shortfalls").status_code == 401
     assert session.scalar(select(func.count()).select_from(ApiKey)) is not None
 
@@ -437,7 +421,7 @@ def test_a_frozen_wallet_cannot_buy_until_resolved(
     shop = create_app_client(session, merchant.id, "Stickers", ["https://s.example/cb"])
     token, _record = mint_access_token(session, user_id=person.id, app_id=shop.id)
     session.commit()
-    phone = fresh_client(app)
+    phone = app.test_client()
     auth = {"Authorization": f"Bearer {token}"}
 
     def buy(credits: int, key: str) -> Any:
@@ -452,7 +436,7 @@ def test_a_frozen_wallet_cannot_buy_until_resolved(
     assert refused.json["error"]["code"] == "wallet_frozen"
     shortfall = session.scalar(select(Shortfall).where(Shortfall.user_id == person.id))
     assert shortfall is not None and shortfall.credits == 450
-    operator = fresh_client(app)
+    operator = app.test_client()
     resolved = operator.post(f"/v1/topup_shortfalls/{shortfall.id}/resolve",
                              json={"action": "write_off"}, headers=admin_headers(session))
     assert resolved.status_code == 200

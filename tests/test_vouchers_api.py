@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 import zxingcpp
-from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy.orm import Session
 
 from tests.support.voucher_world import (
     bearer,
-    fresh_client,
     gift,
     idem,
     paid_balance,
@@ -28,11 +26,6 @@ from vouchers.keys import keys_from_jwks
 from vouchers.service import FAILURE_LIMIT
 from wallet import credits
 from wallet.chart import Kind
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return fresh_client(app)
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.support.authz import Endpoint, assert_authz_matrix, make_principals
-from tests.support.voucher_world import fresh_client, fund
+from tests.support.voucher_world import fund
 from vouchers import service as svc
 
 KEK = b"\x09" * 32
 
 
 def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
-    client: FlaskClient = fresh_client(app)
+    client: FlaskClient = app.test_client()
     p = make_principals(session)
     fund(session, p.user_id, 100)
     issued = svc.issue_gift(session, user_id=p.user_id, value=10, kek=KEK)
@@ -46,7 +46,7 @@ def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
 
 def test_app_tokens_gift_and_claim(app: Flask, session: Session) -> None:
     """A person acting through an app (OAuth access token) may gift and claim too."""
-    client = fresh_client(app)
+    client = app.test_client()
     p = make_principals(session)
     fund(session, p.user_id, 50)
     session.commit()

@@ -20,7 +20,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.support.voucher_world import (
-    fresh_client,
     paid_balance,
     pending_balance,
     platform_balance,
@@ -112,7 +111,7 @@ def test_key_rotation_and_revocation(app: Flask, runner: FlaskCliRunner, session
     scope = svc.throttle_scope(counter_id=w["counter_id"])
     assert svc.verify(session, payload=old.payload, scope=scope).status == "active"
 
-    client = fresh_client(app)
+    client = app.test_client()
     published = {k["kid"]: k["status"] for k in client.get("/v1/voucher_keys").json["keys"]}
     assert published[old.voucher.kid] == "retired"
 
@@ -123,7 +122,7 @@ def test_key_rotation_and_revocation(app: Flask, runner: FlaskCliRunner, session
             svc.verify(session, scope=scope, **presented)
         assert rejected.value.code == "voucher_revoked_key"
     assert svc.verify(session, payload=new.payload, scope=scope).status == "active"
-    published = {k["kid"]: k["status"] for k in fresh_client(app).get(
+    published = {k["kid"]: k["status"] for k in app.test_client().get(
         "/v1/voucher_keys").json["keys"]}
     assert published[old.voucher.kid] == "revoked"
     missing = runner.invoke(args=["vouchers", "keys", "revoke", "00000000"])

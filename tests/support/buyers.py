@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from flask import Flask, g, has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from wallet import chart
@@ -55,21 +52,3 @@ def pending(session: Session, merchant_id: str) -> int:
 
 def breakage(session: Session) -> int:
     return balance(session, chart.platform_account(session, chart.Kind.BREAKAGE).id)
-
-
-class FreshClient(FlaskClient):
-    """A test client that forgets the cached principal between requests.
-
-    The ``app`` fixture keeps one app context open for the whole test, and
-    requests reuse it, so ``g.principal`` would otherwise leak from one
-    request (one credential) to the next.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            g.pop("principal", None)
-        return super().open(*args, **kwargs)
-
-
-def fresh_client(app: Flask) -> FreshClient:
-    return FreshClient(app, app.response_class, use_cookies=True)

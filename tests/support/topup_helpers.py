@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Flask, g
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,22 +20,6 @@ from wallet.topups.models import ProviderEventRecord
 from wallet.topups.providers.sandbox import SIGNATURE_HEADER, SandboxProvider
 
 CSRF = "csrf-test-token"
-
-
-class FreshClient(FlaskClient):
-    """A test client that forgets the cached principal before each request.
-
-    The ``app`` fixture keeps one app context (and so one ``g``) for the whole test,
-    so without this a second client would reuse the first one's principal.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        g.pop("principal", None)
-        return super().open(*args, **kwargs)
-
-
-def fresh_client(app: Flask) -> FreshClient:
-    return FreshClient(app, app.response_class, use_cookies=True)
 
 
 def new_user(session: Session) -> User:
@@ -103,3 +88,12 @@ def give(session: Session, user_id: str, credits: int) -> None:
 
 def event_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(ProviderEventRecord)) or 0)
+
+
+@pytest.fixture
+def person(session: Session, client: FlaskClient) -> User:
+    """A signed-in person (the ``client`` carries their session cookie)."""
+    user = new_user(session)
+    session.commit()
+    sign_in(client, user.id)
+    return user

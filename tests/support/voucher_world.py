@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
@@ -16,22 +15,6 @@ from wallet.identity import service as identity
 from wallet.ledger.core import Move, balance, post
 
 _keys = itertools.count()
-
-
-class FreshClient(FlaskClient):
-    """A test client that forgets the cached principal between requests.
-
-    The ``app`` fixture keeps one app context open for the whole test, so ``g`` (where
-    ``wallet.auth`` caches the principal) would otherwise carry over from request to request.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        g.pop("principal", None)
-        return super().open(*args, **kwargs)
-
-
-def fresh_client(app: Flask) -> FreshClient:
-    return FreshClient(app, app.response_class, use_cookies=True)
 
 
 def world(session: Session) -> dict[str, Any]:
