@@ -37,5 +37,9 @@ def test_demo_is_idempotent_and_prints_credentials(runner: FlaskCliRunner,
     assert key_for_secret(session, demo["counter_key"]).kind == "counter"
     user = session.get(User, demo["user_id"])
     assert user is not None and password_matches(user.password_hash, demo["user_password"])
+    from wallet.payouts.models import PayoutAccount
+
+    account = session.get(PayoutAccount, demo["merchant_id"])
+    assert account is not None and account.iban == "DE89370400440532013000"
     text_output = runner.invoke(args=["demo"]).output
     assert demo["admin_key"] in text_output

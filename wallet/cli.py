@@ -15,6 +15,7 @@ from wallet.db import db
 from wallet.demo import seed_demo
 from wallet.identity import service as identity
 from wallet.ledger import audit
+from wallet.payouts.config import load_payout_config
 
 ledger_cli = AppGroup("ledger", help="Audit the ledger.")
 admin_cli = AppGroup("admin", help="Operator keys.")
@@ -85,7 +86,8 @@ def create_admin_key(label: str) -> None:
 def demo_command(as_json: bool) -> None:
     """Seed (idempotently) a demo operator, merchant, app, counter and user."""
     secret = current_app.config["SECRET_KEY"]
-    demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode())
+    demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode(),
+                     load_payout_config(current_app.config))
     db.session.commit()
     demo = {"base_url": current_app.config["BASE_URL"], **demo}
     if as_json:

@@ -24,6 +24,8 @@ from wallet.identity.models import ApiKey, App, Counter, Merchant, User
 from wallet.ids import secret_digest
 from wallet.ledger.core import Move, post
 from wallet.oauth.tokens import mint_access_token
+from wallet.payouts import service as payouts
+from wallet.payouts.config import PayoutConfig
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (printed for the demo on purpose)
@@ -41,8 +43,17 @@ def _ensure_key(session: Session, kind: str, secret: str, **owner: Any) -> None:
         identity.issue_key(session, kind, secret=secret, label="demo", **owner)
 
 
-def seed_demo(session: Session, instance_secret: bytes) -> dict[str, Any]:
-    """Create (once) and return the demo principals and their credentials."""
+DEMO_IBAN = "DE89370400440532013000"  # the well-known test IBAN
+
+
+def seed_demo(
+    session: Session, instance_secret: bytes, payout_config: PayoutConfig | None = None
+) -> dict[str, Any]:
+    """Create (once) and return the demo principals and their credentials.
+
+    With ``payout_config`` the demo merchant also gets payout details (a test
+    IBAN, manual schedule), so the payout flow can be tried at once.
+    """
     admin_key = derive_secret(instance_secret, "ak", "admin")
     merchant_key = derive_secret(instance_secret, "sk", "merchant")
     counter_key = derive_secret(instance_secret, "ck", "counter")
@@ -53,6 +64,9 @@ def seed_demo(session: Session, instance_secret: bytes) -> dict[str, Any]:
         merchant = identity.create_merchant(session, DEMO_MERCHANT)
         merchant.kyc_status = "verified"
     _ensure_key(session, "secret", merchant_key, merchant_id=merchant.id)
+    if payout_config is not None:
+        payouts.update_settings(session, payout_config, merchant.id, iban=DEMO_IBAN,
+                                holder_name=DEMO_MERCHANT, schedule="manual")
 
     app = session.scalar(select(App).where(App.merchant_id == merchant.id))
     if app is None:
