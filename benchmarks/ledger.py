@@ -36,9 +36,8 @@ from sqlalchemy.orm import Session, sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import wallet.models  # noqa: F401  (registers every table)
-from wallet import chart
 from wallet.db import Base
-from wallet.ledger import core
+from wallet.ledger import chart, core
 from wallet.ledger.core import Move
 
 PG_ADMIN = os.environ.get("WALLET_BENCH_POSTGRES_URL",

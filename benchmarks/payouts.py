@@ -40,8 +40,8 @@ from sqlalchemy import text
 
 from tests.support.databases import temporary_database
 from wallet import create_app
-from wallet.chart import HOT_SHARDS
 from wallet.db import db
+from wallet.ledger.chart import HOT_SHARDS
 from wallet.ledger.core import Move, fingerprint
 from wallet.payouts import service
 from wallet.payouts.config import load_payout_config

@@ -141,8 +141,8 @@ def ledger_check(app: Any, merchant_id: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
     from tests.support.buyers import pending
-    from wallet.credits_models import Purchase
     from wallet.db import db
+    from wallet.purchases.models import Purchase
 
     with app.app_context():
         session = db.session()

@@ -12,10 +12,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from wallet.auth import principal, requires
 from wallet.db import db
 from wallet.demo import seed_demo
-from wallet.idempotency import idempotent
+from wallet.web.auth import principal, requires
+from wallet.web.idempotency import idempotent
 
 calls: list[int] = []
 

@@ -48,11 +48,11 @@ def test_person_endpoints(client: FlaskClient, session: Session) -> None:
 
 
 def test_a_token_sees_only_its_own_connection(client: FlaskClient, session: Session) -> None:
-    from wallet.identity import service as identity
-    from wallet.oauth.tokens import mint_access_token
+    from wallet.merchants import service as merchants_service
+    from wallet.oauth.service import mint_access_token
 
     p = make_principals(session)
-    second_app = identity.create_app_client(session, p.merchant_id, "Second", [])
+    second_app = merchants_service.create_app_client(session, p.merchant_id, "Second", [])
     other_token, _ = mint_access_token(session, user_id=p.user_id, app_id=second_app.id)
     session.commit()
     mine = client.get("/v1/connections", headers=p.headers("user_token")).get_json()["data"]

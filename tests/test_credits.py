@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.support.buyers import breakage, make_world, pending, top_up
-from wallet import credits, purchases
+from wallet.credits import service as credits
 from wallet.db import utcnow
 from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound
-from wallet.purchases import Buyer, Limits
+from wallet.purchases import service as purchases
+from wallet.purchases.service import Buyer, Limits
 
 NO_LIMITS = Limits(velocity_per_minute=None, daily_per_app=None)
 

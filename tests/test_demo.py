@@ -8,8 +8,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wallet.identity.models import ApiKey, Merchant, User
-from wallet.identity.service import key_for_secret, password_matches
+from wallet.merchants.models import ApiKey, Merchant
+from wallet.merchants.service import key_for_secret
+from wallet.people.models import User
+from wallet.people.service import password_matches
 
 DEMO_FIELDS = {"base_url", "admin_key", "merchant_id", "merchant_key", "app_id", "counter_key",
                "user_id", "user_email", "user_password", "user_token"}

@@ -9,10 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from wallet import chart
 from wallet.cli import ledger_signing_key
 from wallet.db import db
-from wallet.ledger import audit, core
+from wallet.ledger import audit, chart, core
 from wallet.ledger.core import Move
 
 

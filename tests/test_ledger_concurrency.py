@@ -11,9 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
-from wallet import chart
 from wallet.db import db
-from wallet.ledger import audit, core
+from wallet.ledger import audit, chart, core
 from wallet.ledger.core import Move
 from wallet.ledger.errors import InsufficientFunds
 from wallet.ledger.models import LedgerTransaction

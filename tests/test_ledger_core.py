@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.ledger import core
+from wallet.ledger import chart, core
 from wallet.ledger.core import Move, post
 from wallet.ledger.errors import (
     AssetMismatch,

@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.ledger import core
+from wallet.ledger import chart, core
 from wallet.ledger.core import Move
 from wallet.ledger.errors import InsufficientFunds
 from wallet.ledger.models import Posting

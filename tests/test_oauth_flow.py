@@ -19,8 +19,9 @@ from tests.support.oauth_client import (
     refresh,
     sign_in,
 )
-from wallet.identity import service as identity
+from wallet.merchants import service as merchants_service
 from wallet.oauth.models import OAuthGrant, OAuthToken
+from wallet.people import service as people_service
 
 REDIRECT = "https://app.example/callback"
 LOOPBACK = "http://127.0.0.1/cb"
@@ -37,10 +38,10 @@ class World:
 
 @pytest.fixture
 def world(client: FlaskClient, session: Session) -> World:
-    merchant = identity.create_merchant(session, "Ink & Paper")
-    app = identity.create_app_client(session, merchant.id, "Daily Reader",
+    merchant = merchants_service.create_merchant(session, "Ink & Paper")
+    app = merchants_service.create_app_client(session, merchant.id, "Daily Reader",
                                      [REDIRECT, LOOPBACK, CUSTOM])
-    user = identity.create_user(session, "reader@example.com", "correct-horse-1")
+    user = people_service.create_user(session, "reader@example.com", "correct-horse-1")
     session.commit()
     return World(user.id, app.id, merchant.id, sign_in(client, user.id))
 
@@ -187,7 +188,7 @@ def test_code_is_single_use(client: FlaskClient, world: World) -> None:
 
 def test_refresh_token_of_another_app_is_refused(client: FlaskClient, world: World,
                                                  session: Session) -> None:
-    other = identity.create_app_client(session, world.merchant_id, "Other", [REDIRECT])
+    other = merchants_service.create_app_client(session, world.merchant_id, "Other", [REDIRECT])
     session.commit()
     code, verifier = get_code(client, world.app_id, REDIRECT, world.csrf)
     tokens = exchange(client, world.app_id, code, verifier, REDIRECT).get_json()

@@ -9,7 +9,8 @@ from flask import Flask
 
 from tests.support.oauth_client import exchange, get_code, refresh, sign_in
 from wallet.db import db
-from wallet.identity import service as identity
+from wallet.merchants import service as merchants_service
+from wallet.people import service as people_service
 
 REDIRECT = "https://race.example/cb"
 
@@ -17,9 +18,9 @@ REDIRECT = "https://race.example/cb"
 @pytest.mark.slow
 def test_concurrent_refresh_issues_at_most_one_pair(committed_app: Flask) -> None:
     with committed_app.app_context():
-        merchant = identity.create_merchant(db.session(), "Race")
-        app = identity.create_app_client(db.session(), merchant.id, "Race app", [REDIRECT])
-        user = identity.create_user(db.session(), "race@example.com")
+        merchant = merchants_service.create_merchant(db.session(), "Race")
+        app = merchants_service.create_app_client(db.session(), merchant.id, "Race app", [REDIRECT])
+        user = people_service.create_user(db.session(), "race@example.com")
         app_id, user_id = app.id, user.id
         db.session.commit()
     browser = committed_app.test_client()

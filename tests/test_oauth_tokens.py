@@ -5,28 +5,29 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet import auth
 from wallet.db import utcnow
 from wallet.errors import AuthenticationError, InvalidRequest, NotFound
-from wallet.identity import service as identity
 from wallet.ids import secret_digest
-from wallet.oauth import mint_access_token, principal_for_access_token
+from wallet.merchants import service as merchants_service
 from wallet.oauth.models import OAuthGrant, OAuthToken
-from wallet.oauth.tokens import revoke_grant
+from wallet.oauth.service import mint_access_token, principal_for_access_token, revoke_grant
+from wallet.people import service as people_service
+from wallet.web import auth
 
 
 @pytest.fixture
 def pair(session: Session) -> tuple[str, str, str]:
-    merchant = identity.create_merchant(session, "M")
-    app = identity.create_app_client(session, merchant.id, "A", [])
-    user = identity.create_user(session, "tok@example.com")
+    merchant = merchants_service.create_merchant(session, "M")
+    app = merchants_service.create_app_client(session, merchant.id, "A", [])
+    user = people_service.create_user(session, "tok@example.com")
     return user.id, app.id, merchant.id
 
 
-def test_mint_and_resolve(session: Session, pair: tuple[str, str, str]) -> None:
+def test_mint_and_resolve(app: Flask, session: Session, pair: tuple[str, str, str]) -> None:
     user_id, app_id, merchant_id = pair
     token, record = mint_access_token(session, user_id=user_id, app_id=app_id,
                                       per_purchase_cap=10, daily_cap=100)
@@ -40,8 +41,8 @@ def test_mint_and_resolve(session: Session, pair: tuple[str, str, str]) -> None:
                          "per_purchase_cap": 10, "daily_cap": 100}
     assert not who.via_session
     assert principal_for_access_token(session, "at_unknown") is None
-    assert principal_for_access_token in auth.bearer_resolvers
-    assert auth.bearer_resolvers.count(principal_for_access_token) == 1
+    resolvers = app.extensions[auth.EXTENSION].bearer
+    assert resolvers.count(principal_for_access_token) == 1
 
 
 def test_one_grant_per_user_and_app(session: Session, pair: tuple[str, str, str]) -> None:

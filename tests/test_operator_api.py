@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.support.authz import snapshot
-from wallet.identity import service as identity
-from wallet.identity.service import key_for_secret
-from wallet.oauth.tokens import principal_for_access_token
+from wallet.merchants import service as merchants_service
+from wallet.merchants.service import key_for_secret
+from wallet.oauth.service import principal_for_access_token
+from wallet.people import service as people_service
 
 
 @dataclass
@@ -27,11 +28,11 @@ class Keys:
 
 @pytest.fixture
 def keys(session: Session) -> Keys:
-    _, admin = identity.issue_key(session, "admin")
-    merchant = identity.create_merchant(session, "Shop")
-    _, secret = identity.issue_key(session, "secret", merchant_id=merchant.id)
-    app = identity.create_app_client(session, merchant.id, "Shop app", ["https://s.example/cb"])
-    user = identity.create_user(session, "op-user@example.com")
+    _, admin = merchants_service.issue_key(session, "admin")
+    merchant = merchants_service.create_merchant(session, "Shop")
+    _, secret = merchants_service.issue_key(session, "secret", merchant_id=merchant.id)
+    app = merchants_service.create_app_client(session, merchant.id, "Shop app", ["https://s.example/cb"])
+    user = people_service.create_user(session, "op-user@example.com")
     session.commit()
     return Keys({"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {secret}"},
                 merchant.id, app.id, user.id)

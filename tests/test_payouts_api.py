@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.payout_fixtures import GOOD_IBAN, available_directly, later, purchases
-from wallet.auth import SESSION_USER_KEY
 from wallet.demo import seed_demo
-from wallet.identity import service as identity
 from wallet.ledger.models import LedgerTransaction
+from wallet.merchants import service as merchants_service
 from wallet.payouts.earnings import earnings, release
 from wallet.payouts.sepa import validate_pain001
+from wallet.web.auth import SESSION_USER_KEY
 
 
 @pytest.fixture
@@ -161,13 +161,13 @@ def test_manual_request_rules(client: FlaskClient, session: Session,
 
 
 def make_more(session: Session) -> str:
-    return identity.create_merchant(session, "Other").id
+    return merchants_service.create_merchant(session, "Other").id
 
 
 def test_other_merchants_payouts_are_invisible(client: FlaskClient, session: Session,
                                                demo: dict[str, Any]) -> None:
-    other = identity.create_merchant(session, "Elsewhere")
-    _, other_key = identity.issue_key(session, "secret", merchant_id=other.id)
+    other = merchants_service.create_merchant(session, "Elsewhere")
+    _, other_key = merchants_service.issue_key(session, "secret", merchant_id=other.id)
     key, merchant = demo["merchant_key"], demo["merchant_id"]
     available_directly(session, merchant, 5000)
     session.commit()

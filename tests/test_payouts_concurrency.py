@@ -151,7 +151,7 @@ def test_refunds_racing_a_run_and_a_release(committed_app: Flask, tmp_path: Path
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Refunds (pending first, then available) beside a run and a release: no deadlock,
     no overdraft, the ledger still verifies."""
-    from wallet import chart
+    from wallet.ledger import chart
     from wallet.ledger.core import post
     from wallet.payouts.earnings import refund_source_moves
 

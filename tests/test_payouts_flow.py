@@ -17,10 +17,9 @@ from tests.support.payout_fixtures import (
     odd_config,
     purchases,
 )
-from wallet import chart
-from wallet.chart import Kind
 from wallet.cli import ledger_signing_key
-from wallet.ledger import audit
+from wallet.ledger import audit, chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import balance, post
 from wallet.payouts import service
 from wallet.payouts.earnings import earnings, refund_source_moves, release

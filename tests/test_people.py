@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from tests.support.databases import temporary_database
 from wallet.db import db
-from wallet.identity import service as identity
-from wallet.identity.models import User
+from wallet.merchants import service as merchants_service
 from wallet.people import service as people
+from wallet.people import service as people_service
+from wallet.people.models import User
 
 PASSWORD = "long-enough-pw"
 
@@ -52,7 +53,7 @@ def test_sign_up_sign_in_me_sign_out(client: FlaskClient, session: Session) -> N
 
 
 def test_wrong_credentials_and_duplicates(client: FlaskClient, session: Session) -> None:
-    identity.create_user(session, "bob@example.com", PASSWORD)
+    people_service.create_user(session, "bob@example.com", PASSWORD)
     session.commit()
     for email, password in (("bob@example.com", "wrong-password"),
                             ("nobody@example.com", PASSWORD), ("not an email", PASSWORD)):
@@ -67,7 +68,7 @@ def test_wrong_credentials_and_duplicates(client: FlaskClient, session: Session)
 
 
 def test_user_without_password_cannot_sign_in(client: FlaskClient, session: Session) -> None:
-    identity.create_user(session, "nopw@example.com")
+    people_service.create_user(session, "nopw@example.com")
     session.commit()
     response = client.post("/v1/session", json={"email": "nopw@example.com",
                                                 "password": PASSWORD})
@@ -75,7 +76,7 @@ def test_user_without_password_cannot_sign_in(client: FlaskClient, session: Sess
 
 
 def test_form_pages_and_csrf(client: FlaskClient, session: Session) -> None:
-    identity.create_user(session, "carol@example.com", PASSWORD)
+    people_service.create_user(session, "carol@example.com", PASSWORD)
     session.commit()
     page = client.get("/signin?next=/oauth/authorize%3Fx%3D1")
     assert page.status_code == 200
@@ -127,7 +128,7 @@ def test_session_json_calls_need_csrf_but_bearer_calls_do_not(
     wrong_kind = client.post("/v1/users", json={"email": "x@example.com"},
                              headers={"X-CSRF-Token": token})
     assert wrong_kind.get_json()["error"]["code"] == "wrong_principal"
-    _, admin = identity.issue_key(session, "admin")
+    _, admin = merchants_service.issue_key(session, "admin")
     session.commit()
     made = client.post("/v1/users", json={"email": "x@example.com"},
                        headers={"Authorization": f"Bearer {admin}"})
@@ -169,7 +170,7 @@ def test_hostile_sign_up_and_sign_in(client: FlaskClient, session: Session, body
 
 
 def test_authenticate_service(session: Session) -> None:
-    identity.create_user(session, "fay@example.com", PASSWORD)
+    people_service.create_user(session, "fay@example.com", PASSWORD)
     assert people.authenticate(session, "FAY@example.com", PASSWORD).email == "fay@example.com"
 
 
@@ -192,7 +193,7 @@ def limited_app(engine_name: str, tmp_path: Path) -> Flask:
 
 def test_sign_in_attempts_are_rate_limited(limited_app: Flask) -> None:
     with limited_app.app_context():
-        identity.create_user(db.session(), "gus@example.com", PASSWORD)
+        people_service.create_user(db.session(), "gus@example.com", PASSWORD)
         db.session.commit()
     client = limited_app.test_client()
     ok = client.post("/v1/session", json={"email": "gus@example.com", "password": PASSWORD})

@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.buyers import World, make_world, pending, top_up, user_token
-from wallet import credits
-from wallet.api.purchases import buyer_for
-from wallet.auth import SESSION_USER_KEY, Principal
 from wallet.client import FlaskTransport, WalletApiError, WalletClient
-from wallet.credits_models import Purchase
+from wallet.credits import service as credits
 from wallet.db import utcnow
 from wallet.errors import PermissionDenied
-from wallet.identity import service as identity
-from wallet.identity.models import User
+from wallet.merchants import service as merchants_service
+from wallet.people.models import User
+from wallet.purchases.api import buyer_for
+from wallet.purchases.models import Purchase
+from wallet.web.auth import SESSION_USER_KEY, Principal
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def merchant(app: Flask, world: World) -> WalletClient:
 
 @pytest.fixture
 def admin(app: Flask, session: Session) -> WalletClient:
-    _, secret = identity.issue_key(session, "admin")
+    _, secret = merchants_service.issue_key(session, "admin")
     session.commit()
     return WalletClient(token=secret, transport=FlaskTransport(app))
 
@@ -265,8 +265,8 @@ def test_authorization_matrix_writes_nothing(app: Flask, client: FlaskClient, se
                                              admin: WalletClient) -> None:
     """Every endpoint of this feature, tried with every other kind of credential."""
     bought = buyer.purchase(3, "x")
-    counter = identity.create_counter(session, world.merchant_id, "Till")
-    _, counter_key = identity.issue_key(session, "counter", merchant_id=world.merchant_id,
+    counter = merchants_service.create_counter(session, world.merchant_id, "Till")
+    _, counter_key = merchants_service.issue_key(session, "counter", merchant_id=world.merchant_id,
                                         counter_id=counter.id)
     session.commit()
     credentials = {"none": None, "garbage": "at_garbage", "admin": admin.token,
@@ -300,7 +300,7 @@ def test_authorization_matrix_writes_nothing(app: Flask, client: FlaskClient, se
 
 
 def test_token_scopes_are_enforced(app: Flask, session: Session, world: World) -> None:
-    from wallet.oauth.tokens import mint_access_token
+    from wallet.oauth.service import mint_access_token
 
     other = make_world(session)
     read_only, _ = mint_access_token(session, user_id=world.user_ids[0], app_id=other.app_id,

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.buyers import make_world, pending, top_up, user_token
-from wallet import credits
-from wallet.credits_models import CreditLot, Purchase, Refund
-from wallet.identity import service as identity
+from wallet.credits import service as credits
+from wallet.credits.models import CreditLot
 from wallet.ledger.models import LedgerTransaction
+from wallet.merchants import service as merchants_service
+from wallet.purchases.models import Purchase, Refund
 
 HUGE = "x" * (2 * 1024 * 1024)
 
@@ -36,7 +37,7 @@ def ctx(app: Flask, session: Session) -> dict[str, Any]:
     world = make_world(session)
     top_up(session, world.user_ids[0], 1000)
     token = user_token(session, world.user_ids[0], world.app_id)
-    _, admin = identity.issue_key(session, "admin")
+    _, admin = merchants_service.issue_key(session, "admin")
     client = app.test_client()
     session.commit()
     bought = client.post("/v1/purchases", json={"amount": 10, "description": "ok"},

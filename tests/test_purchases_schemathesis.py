@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.support.buyers import make_world, top_up, user_token
 from tests.support.conformance import assert_api_conforms
-from wallet.identity import service as identity
+from wallet.merchants import service as merchants_service
 
 PATHS = r"^/v1/(purchases|wallet|grants)"
 
@@ -19,7 +19,7 @@ def credentials(app: Flask, session: Session) -> dict[str, str]:
     world = make_world(session)
     top_up(session, world.user_ids[0], 10**9)
     token = user_token(session, world.user_ids[0], world.app_id)
-    _, admin = identity.issue_key(session, "admin")
+    _, admin = merchants_service.issue_key(session, "admin")
     session.commit()
     return {"user": token, "merchant": world.merchant_key, "admin": admin}
 

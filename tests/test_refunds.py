@@ -13,10 +13,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.support.buyers import make_world, pending, top_up, user_token
-from wallet import credits
-from wallet.credits_models import Purchase, Refund
+from wallet.credits import service as credits
 from wallet.db import db
 from wallet.ledger.core import Move, post
+from wallet.purchases.models import Purchase, Refund
 
 
 def setup(app: Flask, users: int = 1, credits_each: int = 1000) -> dict[str, Any]:
@@ -104,7 +104,7 @@ def test_a_purchase_in_progress_answers_409(committed_app: Flask, engine_name: s
         pytest.skip("SQLite runs one writer at a time: two purchases are never in flight")
     from sqlalchemy import text
 
-    from wallet.purchases import Buyer, ledger_reference
+    from wallet.purchases.service import Buyer, ledger_reference
 
     ctx = setup(committed_app)
     world = ctx["world"]

@@ -226,9 +226,9 @@ def test_limit_errors_are_shown_in_words(browser: Any, server: str) -> None:
 def test_connected_apps_can_be_revoked(browser: Any, live: tuple[str, Flask]) -> None:
     from sqlalchemy import select
 
-    from wallet.identity import service as identity
-    from wallet.identity.models import User
-    from wallet.oauth.tokens import mint_access_token
+    from wallet.merchants import service as merchants_service
+    from wallet.oauth.service import mint_access_token
+    from wallet.people.models import User
 
     base, app = live
     context = browser.new_context(viewport=PHONE)
@@ -239,8 +239,8 @@ def test_connected_apps_can_be_revoked(browser: Any, live: tuple[str, Flask]) ->
             session = db.session()
             user = session.scalar(select(User).where(User.email == email))
             assert user is not None
-            merchant = identity.create_merchant(session, "Daily News")
-            news = identity.create_app_client(session, merchant.id, "News Reader",
+            merchant = merchants_service.create_merchant(session, "Daily News")
+            news = merchants_service.create_app_client(session, merchant.id, "News Reader",
                                               ["https://news.example/cb"])
             mint_access_token(session, user_id=user.id, app_id=news.id, daily_cap=300)
             session.commit()

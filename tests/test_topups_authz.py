@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.support.authz import Endpoint, assert_authz_matrix, make_principals
-from wallet.api.topups import runtime
 from wallet.topups import service
+from wallet.topups.api import runtime
 
 
 def test_topup_endpoints_matrix(app: Flask, client: FlaskClient, session: Session) -> None:

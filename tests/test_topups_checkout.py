@@ -19,9 +19,9 @@ from tests.support.topup_helpers import (
     paid_credits,
     sign_in,
 )
-from wallet.api.topups import runtime
-from wallet.identity.models import User
-from wallet.identity.service import create_merchant, issue_key
+from wallet.merchants.service import create_merchant, issue_key
+from wallet.people.models import User
+from wallet.topups.api import runtime
 from wallet.topups.models import TopUp
 from wallet.topups.setup import build_runtime
 

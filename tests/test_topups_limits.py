@@ -17,8 +17,8 @@ from tests.support.topup_helpers import (
     paid_credits,
     send,
 )
-from wallet.identity.models import User
-from wallet.identity.service import issue_key
+from wallet.merchants.service import issue_key
+from wallet.people.models import User
 from wallet.topups.setup import limits_from_config
 
 

@@ -22,10 +22,11 @@ from tests.support.topup_helpers import (
     send,
     spend,
 )
-from wallet.api.topups import runtime
-from wallet.identity.models import ApiKey, User
-from wallet.identity.service import issue_key
 from wallet.ledger.models import LedgerTransaction
+from wallet.merchants.models import ApiKey
+from wallet.merchants.service import issue_key
+from wallet.people.models import User
+from wallet.topups.api import runtime
 from wallet.topups.models import Shortfall, TopUp
 from wallet.topups.providers.signature import sign
 from wallet.topups.providers.stripe_provider import StripeProvider
@@ -414,8 +415,8 @@ def test_a_frozen_wallet_cannot_buy_until_resolved(
     app: Flask, client: FlaskClient, session: Session, person: User, topup: dict[str, Any],
 ) -> None:
     """End to end with the purchases API: spend, charge back, frozen, resolve, buy again."""
-    from wallet.identity.service import create_app_client, create_merchant
-    from wallet.oauth.tokens import mint_access_token
+    from wallet.merchants.service import create_app_client, create_merchant
+    from wallet.oauth.service import mint_access_token
 
     merchant = create_merchant(session, "Sticker Shop")
     shop = create_app_client(session, merchant.id, "Stickers", ["https://s.example/cb"])

@@ -24,8 +24,8 @@ from tests.support.voucher_world import (
 from vouchers import codec
 from vouchers.keys import keys_from_jwks
 from vouchers.service import FAILURE_LIMIT
-from wallet import credits
-from wallet.chart import Kind
+from wallet.credits import service as credits
+from wallet.ledger.chart import Kind
 
 
 @pytest.fixture

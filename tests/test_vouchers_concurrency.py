@@ -12,8 +12,8 @@ from flask import Flask
 
 from tests.support.voucher_world import bearer, gift, pending_balance, platform_balance, world
 from vouchers.models import Voucher, VoucherRedemption
-from wallet.chart import Kind
 from wallet.db import db
+from wallet.ledger.chart import Kind
 
 THREADS = 50
 

@@ -30,9 +30,9 @@ from vouchers.api import voucher_kek
 from vouchers.keys import generate_kek
 from vouchers.manual_code import generate_manual_code
 from vouchers.models import Voucher, VoucherKey
-from wallet.chart import Kind
 from wallet.db import utcnow
 from wallet.errors import RateLimited
+from wallet.ledger.chart import Kind
 
 KEK = b"\x07" * 32
 

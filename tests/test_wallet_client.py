@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from tests.support.buyers import top_up
 from wallet.client import FlaskTransport, WalletApiError, WalletClient
 from wallet.db import utcnow
-from wallet.identity import service as identity
+from wallet.merchants import service as merchants_service
 
 
 def test_the_whole_sdk_shape(app: Flask, session: Session) -> None:
-    _, admin_key = identity.issue_key(session, "admin")
+    _, admin_key = merchants_service.issue_key(session, "admin")
     session.commit()
     transport = FlaskTransport(app)
     operator = WalletClient(token=admin_key, transport=transport)

@@ -23,12 +23,12 @@ from vouchers import qr
 from vouchers import service as svc
 from vouchers.keys import jwks, load_kek
 from vouchers.models import Voucher, VoucherCampaign
-from wallet.auth import principal, requires
 from wallet.config import instance_secret, is_production
 from wallet.db import INT64_MAX, db
 from wallet.errors import InvalidRequest, Unprocessable
 from wallet.extensions import limiter
-from wallet.idempotency import idempotent
+from wallet.web.auth import principal, requires
+from wallet.web.idempotency import idempotent
 
 blp = Blueprint("vouchers", __name__, url_prefix="/v1",
                 description="Signed QR vouchers: issue, verify, redeem, claim, revoke.")

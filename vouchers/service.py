@@ -50,8 +50,6 @@ from vouchers.models import (
     VoucherKey,
     VoucherRedemption,
 )
-from wallet import chart
-from wallet.chart import Kind
 from wallet.db import INT64_MAX, utcnow
 from wallet.errors import (
     Conflict,
@@ -61,9 +59,12 @@ from wallet.errors import (
     RateLimited,
     Unprocessable,
 )
-from wallet.identity.models import Counter, Merchant, User
 from wallet.ids import new_id
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, post
+from wallet.merchants.models import Counter, Merchant
+from wallet.people.models import User
 
 vouchers_t = cast(Table, Voucher.__table__)
 throttles_t = cast(Table, ManualCodeThrottle.__table__)
@@ -353,7 +354,7 @@ def _credit_claim(
     if voucher.funding != "promotion":
         paid = chart.user_account(session, user_id, Kind.USER_PAID)
         return _pay_out(session, voucher, amount, paid.id, reference, "voucher_claim", meta)
-    from wallet import credits
+    from wallet.credits import service as credits
 
     promotions = chart.platform_account(session, Kind.PROMOTIONS)
     txn = _pay_out(session, voucher, amount, promotions.id, reference, "voucher_claim", meta)

@@ -1,4 +1,9 @@
-"""Wallet: a closed-loop credits wallet service."""
+"""Wallet: a closed-loop credits wallet service.
+
+Every capability is one folder (``models``, ``service``, ``api``, ``cli``); the
+app factory below wires each one's blueprint and CLI group. See
+``docs/architecture.md``.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from wallet import cli, models  # noqa: F401  (models: register every table)
-    from wallet.api import errors, register_blueprints, requests
+    from wallet import models  # noqa: F401  (register every table)
     from wallet.extensions import api, db, limiter, migrate
+    from wallet.merchants.service import principal_for_api_key
+    from wallet.oauth.service import principal_for_access_token
+    from wallet.people.service import principal_for_session_user
+    from wallet.web import auth, errors, requests
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -36,12 +44,41 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     errors.register_error_handlers(app)
     requests.init_app(app)
-    register_blueprints(app, api)
-    cli.init_app(app)
+    auth.init_app(app, bearer=[principal_for_api_key, principal_for_access_token],
+                  session=principal_for_session_user)
+    _register_capabilities(app, api)
     if app.config.get("PROXY_FIX"):
         # behind a load balancer: trust one proxy hop for client address and scheme
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
+
+
+def _register_capabilities(app: Flask, api: Any) -> None:
+    """Each capability's blueprints (its ``api.register``) and CLI group."""
+    from vouchers import api as vouchers_api
+    from vouchers.cli import vouchers_cli
+    from wallet import demo
+    from wallet.cli import ledger_cli
+    from wallet.credits import api as credits_api
+    from wallet.credits.cli import credits_cli
+    from wallet.merchants import api as merchants_api
+    from wallet.merchants.cli import admin_cli
+    from wallet.oauth import api as oauth_api
+    from wallet.payouts import api as payouts_api
+    from wallet.payouts.cli import payouts_cli
+    from wallet.people import api as people_api
+    from wallet.purchases import api as purchases_api
+    from wallet.topups import api as topups_api
+    from wallet.web import docs, health
+
+    app.register_blueprint(health.bp)
+    for capability in (topups_api, vouchers_api, purchases_api, credits_api, people_api,
+                       merchants_api, oauth_api, payouts_api):
+        capability.register(app, api)
+    docs.init_app(app, api)
+    for group in (ledger_cli, admin_cli, demo.demo_command, payouts_cli, vouchers_cli,
+                  credits_cli):
+        app.cli.add_command(group)
 
 
 def _configure_rate_limits(app: Flask) -> None:

@@ -1,4 +1,6 @@
-"""Command-line tools: ``flask --app wallet ledger …``, ``demo``, ``admin …``."""
+"""App-level commands: ``flask --app wallet ledger seal|verify``.
+
+They live here, not in ``wallet/ledger/``, so the ledger package stays free of Flask."""
 
 from __future__ import annotations
 
@@ -12,13 +14,9 @@ from flask.cli import AppGroup
 
 from wallet.config import instance_secret
 from wallet.db import db
-from wallet.demo import seed_demo
-from wallet.identity import service as identity
 from wallet.ledger import audit
-from wallet.payouts.config import load_payout_config
 
 ledger_cli = AppGroup("ledger", help="Audit the ledger.")
-admin_cli = AppGroup("admin", help="Operator keys.")
 
 
 def ledger_signing_key(app: Flask) -> Ed25519PrivateKey:
@@ -70,41 +68,3 @@ def verify_command(as_json: bool) -> None:
         click.echo("ledger OK" if report.ok else f"ledger FAILED: {len(report.problems)} problems")
     if not report.ok:
         sys.exit(1)
-
-
-@admin_cli.command("create-key")
-@click.option("--label", default="", help="A note to recognise the key by.")
-def create_admin_key(label: str) -> None:
-    """Create an operator key (``ak_…``); it is shown once."""
-    key, secret = identity.issue_key(db.session(), "admin", label=label)
-    db.session.commit()
-    click.echo(json.dumps({"id": key.id, "admin_key": secret}))
-
-
-@click.command("demo")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def demo_command(as_json: bool) -> None:
-    """Seed (idempotently) a demo operator, merchant, app, counter and user."""
-    secret = current_app.config["SECRET_KEY"]
-    demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode(),
-                     load_payout_config(current_app.config))
-    db.session.commit()
-    demo = {"base_url": current_app.config["BASE_URL"], **demo}
-    if as_json:
-        click.echo(json.dumps(demo))
-        return
-    click.echo("Demo credentials:")
-    for name, value in demo.items():
-        click.echo(f"  {name:14} {value}")
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(ledger_cli)
-    app.cli.add_command(admin_cli)
-    app.cli.add_command(demo_command)
-    from wallet.payouts.cli import payouts_cli
-    app.cli.add_command(payouts_cli)
-    from vouchers.cli import vouchers_cli
-    app.cli.add_command(vouchers_cli)
-    from wallet.credits_cli import credits_cli
-    app.cli.add_command(credits_cli)

@@ -13,19 +13,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from typing import Any
 
+import click
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.identity import service as identity
-from wallet.identity.models import ApiKey, App, Counter, Merchant, User
+from wallet.db import db
 from wallet.ids import secret_digest
+from wallet.ledger import chart
 from wallet.ledger.core import Move, post
-from wallet.oauth.tokens import mint_access_token
+from wallet.merchants import service as merchants
+from wallet.merchants.models import ApiKey, App, Counter, Merchant
+from wallet.oauth.service import mint_access_token
 from wallet.payouts import service as payouts
-from wallet.payouts.config import PayoutConfig
+from wallet.payouts.config import PayoutConfig, load_payout_config
+from wallet.people import service as people
+from wallet.people.models import User
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (printed for the demo on purpose)
@@ -40,7 +46,7 @@ def derive_secret(instance_secret: bytes, prefix: str, purpose: str) -> str:
 
 def _ensure_key(session: Session, kind: str, secret: str, **owner: Any) -> None:
     if session.scalar(select(ApiKey.id).where(ApiKey.digest == secret_digest(secret))) is None:
-        identity.issue_key(session, kind, secret=secret, label="demo", **owner)
+        merchants.issue_key(session, kind, secret=secret, label="demo", **owner)
 
 
 DEMO_IBAN = "DE89370400440532013000"  # the well-known test IBAN
@@ -61,7 +67,7 @@ def seed_demo(
 
     merchant = session.scalar(select(Merchant).where(Merchant.name == DEMO_MERCHANT))
     if merchant is None:
-        merchant = identity.create_merchant(session, DEMO_MERCHANT)
+        merchant = merchants.create_merchant(session, DEMO_MERCHANT)
         merchant.kyc_status = "verified"
     _ensure_key(session, "secret", merchant_key, merchant_id=merchant.id)
     if payout_config is not None:
@@ -70,17 +76,17 @@ def seed_demo(
 
     app = session.scalar(select(App).where(App.merchant_id == merchant.id))
     if app is None:
-        app = identity.create_app_client(
+        app = merchants.create_app_client(
             session, merchant.id, "Demo Reader", ["http://127.0.0.1:5000/oauth/demo-callback"]
         )
     counter = session.scalar(select(Counter).where(Counter.merchant_id == merchant.id))
     if counter is None:
-        counter = identity.create_counter(session, merchant.id, "Front counter")
+        counter = merchants.create_counter(session, merchant.id, "Front counter")
     _ensure_key(session, "counter", counter_key, merchant_id=merchant.id, counter_id=counter.id)
 
     user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if user is None:
-        user = identity.create_user(session, DEMO_EMAIL, DEMO_PASSWORD)
+        user = people.create_user(session, DEMO_EMAIL, DEMO_PASSWORD)
     paid = chart.user_account(session, user.id)
     clearing = chart.platform_account(session, chart.Kind.TOPUP_CLEARING)
     post(
@@ -101,3 +107,20 @@ def seed_demo(
         "user_password": DEMO_PASSWORD,
         "user_token": user_token,  # fresh on every run (an access token, 1 h)
     }
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def demo_command(as_json: bool) -> None:
+    """Seed (idempotently) a demo operator, merchant, app, counter and user."""
+    secret = current_app.config["SECRET_KEY"]
+    demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode(),
+                     load_payout_config(current_app.config))
+    db.session.commit()
+    demo = {"base_url": current_app.config["BASE_URL"], **demo}
+    if as_json:
+        click.echo(json.dumps(demo))
+        return
+    click.echo("Demo credentials:")
+    for name, value in demo.items():
+        click.echo(f"  {name:14} {value}")

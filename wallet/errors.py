@@ -1,7 +1,7 @@
 """Typed errors shared by every layer.
 
 Domain code raises these; it never knows about HTTP. The API layer maps an
-error's ``type`` to a status code in one place (``wallet.api.errors``).
+error's ``type`` to a status code in one place (``wallet.web.errors``).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 
-from wallet.api.schemas import ErrorSchema
 from wallet.db import db
+from wallet.web.schemas import ErrorSchema
 
 __all__ = ["api", "db", "limiter", "migrate"]
 

@@ -1,14 +1,16 @@
 """Import every table so metadata (and Alembic autogenerate) sees them all.
 
-Each feature module that defines tables adds one import line here.
+Each capability that defines tables adds one import line here.
 """
 
 # ruff: noqa: F401
 import vouchers.models
-import wallet.credits_models
-import wallet.idempotency
-import wallet.identity.models
+import wallet.credits.models
 import wallet.ledger.models
+import wallet.merchants.models
 import wallet.oauth.models
 import wallet.payouts.models
+import wallet.people.models
+import wallet.purchases.models
 import wallet.topups.models
+import wallet.web.idempotency

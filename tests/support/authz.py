@@ -40,11 +40,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet.auth import SESSION_USER_KEY
 from wallet.db import Base
-from wallet.identity import service as identity
-from wallet.oauth.tokens import mint_access_token
+from wallet.merchants import service as merchants_service
+from wallet.oauth.service import mint_access_token
+from wallet.people import service as people_service
 from wallet.people.csrf import SESSION_KEY as CSRF_SESSION_KEY
+from wallet.web.auth import SESSION_USER_KEY
 
 WRONG_KINDS = ("admin", "merchant", "counter", "user_token", "user_session")
 GARBAGE = ("garbage", "sk_garbage", "ak_garbage", "ck_garbage", "at_garbage", "x" * 600)
@@ -79,19 +80,20 @@ class Principals:
 
 def make_principals(session: Session) -> Principals:
     """Two merchants, a counter, two people with tokens; everything through services."""
-    _, admin_key = identity.issue_key(session, "admin", label="authz")
-    merchant = identity.create_merchant(session, "Authz Merchant A")
-    _, merchant_key = identity.issue_key(session, "secret", merchant_id=merchant.id)
-    app = identity.create_app_client(session, merchant.id, "App A", ["https://a.example/cb"])
-    counter = identity.create_counter(session, merchant.id, "Counter A")
-    _, counter_key = identity.issue_key(session, "counter", merchant_id=merchant.id,
+    _, admin_key = merchants_service.issue_key(session, "admin", label="authz")
+    merchant = merchants_service.create_merchant(session, "Authz Merchant A")
+    _, merchant_key = merchants_service.issue_key(session, "secret", merchant_id=merchant.id)
+    app = merchants_service.create_app_client(session, merchant.id, "App A", ["https://a.example/cb"])
+    counter = merchants_service.create_counter(session, merchant.id, "Counter A")
+    _, counter_key = merchants_service.issue_key(session, "counter", merchant_id=merchant.id,
                                         counter_id=counter.id)
-    other = identity.create_merchant(session, "Authz Merchant B")
-    _, other_key = identity.issue_key(session, "secret", merchant_id=other.id)
-    other_app = identity.create_app_client(session, other.id, "App B", ["https://b.example/cb"])
+    other = merchants_service.create_merchant(session, "Authz Merchant B")
+    _, other_key = merchants_service.issue_key(session, "secret", merchant_id=other.id)
+    other_app = merchants_service.create_app_client(session, other.id, "App B", ["https://b.example/cb"])
     suffix = uuid.uuid4().hex[:8]
-    user = identity.create_user(session, f"authz-a-{suffix}@example.com", "password-a-123")
-    other_user = identity.create_user(session, f"authz-b-{suffix}@example.com", "password-b-123")
+    user = people_service.create_user(session, f"authz-a-{suffix}@example.com", "password-a-123")
+    other_user = people_service.create_user(session, f"authz-b-{suffix}@example.com",
+                                            "password-b-123")
     user_token, _ = mint_access_token(session, user_id=user.id, app_id=app.id)
     other_token, _ = mint_access_token(session, user_id=other_user.id, app_id=other_app.id)
     session.flush()

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.identity import service as identity
+from wallet.ledger import chart
 from wallet.ledger.core import Move, balance, post
+from wallet.merchants import service as merchants_service
+from wallet.people import service as people_service
 
 
 @dataclass
@@ -21,11 +22,11 @@ class World:
 
 
 def make_world(session: Session, users: int = 1) -> World:
-    merchant = identity.create_merchant(session, "Test Shop")
-    app = identity.create_app_client(session, merchant.id, "Test App",
+    merchant = merchants_service.create_merchant(session, "Test Shop")
+    app = merchants_service.create_app_client(session, merchant.id, "Test App",
                                      ["http://127.0.0.1/cb"])
-    _, secret = identity.issue_key(session, "secret", merchant_id=merchant.id)
-    people = [identity.create_user(session, f"p{uuid.uuid4().hex[:10]}@example.com").id
+    _, secret = merchants_service.issue_key(session, "secret", merchant_id=merchant.id)
+    people = [people_service.create_user(session, f"p{uuid.uuid4().hex[:10]}@example.com").id
               for _ in range(users)]
     return World(merchant.id, app.id, secret, people)
 
@@ -39,7 +40,7 @@ def top_up(session: Session, user_id: str, credits: int) -> None:
 
 
 def user_token(session: Session, user_id: str, app_id: str, **caps: int | None) -> str:
-    from wallet.oauth.tokens import mint_access_token
+    from wallet.oauth.service import mint_access_token
 
     token, _ = mint_access_token(session, user_id=user_id, app_id=app_id, **caps)  # type: ignore[arg-type]
     return token

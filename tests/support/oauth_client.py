@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask.testing import FlaskClient
 
-from wallet.auth import SESSION_USER_KEY
 from wallet.people.csrf import SESSION_KEY as CSRF_SESSION_KEY
+from wallet.web.auth import SESSION_USER_KEY
 
 
 def pkce_pair() -> tuple[str, str]:

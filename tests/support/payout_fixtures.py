@@ -7,12 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.chart import Kind
-from wallet.identity import service as identity
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, post
+from wallet.merchants import service as merchants_service
 from wallet.payouts.config import PayoutConfig, load_payout_config
 from wallet.payouts.earnings import lock_payout_account
+from wallet.people import service as people_service
 
 GOOD_IBAN = "DE89370400440532013000"
 OTHER_IBAN = "FR1420041010050500013M02606"
@@ -35,7 +36,7 @@ def default_config() -> PayoutConfig:
 
 def make_merchant(session: Session, name: str = "Shop", *, kyc: str = "verified",
                   iban: str | None = GOOD_IBAN, schedule: str = "weekly") -> str:
-    merchant = identity.create_merchant(session, name)
+    merchant = merchants_service.create_merchant(session, name)
     merchant.kyc_status = kyc
     row = lock_payout_account(session, merchant.id)
     if iban:
@@ -56,7 +57,7 @@ def fund_user(session: Session, user_id: str, credits: int) -> int:
 def purchases(session: Session, merchant_id: str, count: int, credits: int,
               tag: str = "p") -> None:
     """``count`` purchases of ``credits`` from one funded user into pending earnings."""
-    user = identity.create_user(session, f"{tag}-{merchant_id.lower()}@example.com")
+    user = people_service.create_user(session, f"{tag}-{merchant_id.lower()}@example.com")
     paid = fund_user(session, user.id, count * credits)
     pending = chart.merchant_account(session, merchant_id, Kind.MERCHANT_PENDING).id
     for n in range(count):
@@ -66,7 +67,7 @@ def purchases(session: Session, merchant_id: str, count: int, credits: int,
 
 def available_directly(session: Session, merchant_id: str, credits: int) -> None:
     """Put ``credits`` into available earnings at once (as if released)."""
-    user = identity.create_user(session, f"a-{merchant_id.lower()}@example.com")
+    user = people_service.create_user(session, f"a-{merchant_id.lower()}@example.com")
     paid = fund_user(session, user.id, credits)
     available = chart.merchant_account(session, merchant_id, Kind.MERCHANT_AVAILABLE).id
     post(session, reference=f"test-available:{merchant_id}", kind="purchase",

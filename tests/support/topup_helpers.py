@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.api.topups import runtime
-from wallet.identity.models import User
-from wallet.identity.service import create_user
+from wallet.ledger import chart
 from wallet.ledger.core import Move, balance, post
+from wallet.people.models import User
+from wallet.people.service import create_user
+from wallet.topups.api import runtime
 from wallet.topups.models import ProviderEventRecord
 from wallet.topups.providers.sandbox import SIGNATURE_HEADER, SandboxProvider
 

@@ -8,11 +8,12 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.chart import Kind
 from wallet.demo import seed_demo
-from wallet.identity import service as identity
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, balance, post
+from wallet.merchants import service as merchants_service
+from wallet.people import service as people_service
 
 _keys = itertools.count()
 
@@ -20,11 +21,11 @@ _keys = itertools.count()
 def world(session: Session) -> dict[str, Any]:
     """The demo principals plus a second person, a second merchant's counter, both funded."""
     demo = seed_demo(session, b"v" * 32)
-    other = identity.create_user(session, f"other{next(_keys)}@example.com", "other-password")
+    other = people_service.create_user(session, f"other{next(_keys)}@example.com", "other-password")
     fund(session, other.id, 1000)
-    merchant = identity.create_merchant(session, "Other shop")
-    counter = identity.create_counter(session, merchant.id, "Till 2")
-    _key, counter_key = identity.issue_key(session, "counter", merchant_id=merchant.id,
+    merchant = merchants_service.create_merchant(session, "Other shop")
+    counter = merchants_service.create_counter(session, merchant.id, "Till 2")
+    _key, counter_key = merchants_service.issue_key(session, "counter", merchant_id=merchant.id,
                                            counter_id=counter.id)
     session.flush()
     return {**demo, "other_user_id": other.id, "other_merchant_id": merchant.id,

@@ -26,10 +26,10 @@ from flask import Flask, current_app, g
 from sqlalchemy import select
 
 from wallet.db import db, utcnow
-from wallet.identity.models import App, User
 from wallet.ids import secret_digest
+from wallet.merchants.models import App
 from wallet.oauth.models import DEFAULT_SCOPE, OAuthCode, OAuthGrant, OAuthToken
-from wallet.oauth.tokens import (
+from wallet.oauth.service import (
     SUPPORTED_SCOPES,
     new_access_token,
     new_refresh_token,
@@ -37,6 +37,7 @@ from wallet.oauth.tokens import (
     store_token,
     upsert_grant,
 )
+from wallet.people.models import User
 
 ACCESS_TOKEN_TTL = 900          # 15 minutes
 REFRESH_TOKEN_TTL = 30 * 86400  # 30 days

@@ -1,1 +1,1 @@
-"""Merchant payouts: IBAN checks, SEPA pain.001 batch files, CSV exports, bank status import."""
+"""Payouts: holding period, batched SEPA runs, payout lifecycle, bank status import."""

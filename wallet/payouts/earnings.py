@@ -23,9 +23,9 @@ from sqlalchemy import Table, and_, bindparam, func, insert, literal, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.chart import Kind
 from wallet.db import utcnow
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move
 from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
 from wallet.payouts.bulk import CHUNK, Entry, post_bulk
@@ -138,7 +138,7 @@ def earnings(session: Session, merchant_id: str) -> Earnings:
 
 def ensure_payout_accounts(session: Session, merchant_ids: Iterable[str] | None = None) -> None:
     """Create the payout row of every merchant (or of these) that has none yet."""
-    from wallet.identity.models import Merchant
+    from wallet.merchants.models import Merchant
 
     merchants_t = cast(Table, Merchant.__table__)
     query = select(

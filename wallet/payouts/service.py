@@ -27,13 +27,13 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, literal, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.chart import Kind
 from wallet.db import utcnow
 from wallet.errors import Conflict, InvalidRequest, NotFound, Unprocessable
-from wallet.identity.models import Merchant
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import AccountInfo, Move, post
 from wallet.ledger.models import Account, AccountBalance
+from wallet.merchants.models import Merchant
 from wallet.money import credits_to_money, money_to_credits, round_down_to_step
 from wallet.payouts import sepa
 from wallet.payouts.bank_status import BankStatusError, parse_bank_status
@@ -150,17 +150,6 @@ def update_settings(
     row.updated_at = utcnow()
     session.flush()
     return settings_view(session, merchant_id)
-
-
-def set_kyc(session: Session, merchant_id: str, status: str) -> Merchant:
-    merchant = session.get(Merchant, merchant_id)
-    if merchant is None:
-        raise NotFound("No such merchant.", code="merchant_not_found", param="id")
-    if status not in ("pending", "verified", "rejected"):
-        raise InvalidRequest("status is verified, rejected or pending.", param="status")
-    merchant.kyc_status = status
-    session.flush()
-    return merchant
 
 
 # --- eligibility ------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""People on the web pages: sign-up, sign-in (session cookie) and CSRF protection."""
+"""People: sign-up and sign-in, sessions and CSRF protection, the operator's user records."""

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 
-from wallet.auth import SESSION_USER_KEY
 from wallet.errors import PermissionDenied
+from wallet.web.auth import SESSION_USER_KEY
 
 SESSION_KEY = "csrf_token"
 HEADER = "X-CSRF-Token"

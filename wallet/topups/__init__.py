@@ -1,1 +1,1 @@
-"""Top-ups: the credit price list and the payment providers (pure: no Flask, no database)."""
+"""Top-ups: price list, payment providers, checkout, signed webhooks, claw-back."""

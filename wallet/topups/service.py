@@ -45,14 +45,15 @@ from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet import chart, credits
+from wallet.credits import service as credits
 from wallet.db import utcnow
 from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound, Unprocessable
-from wallet.identity.models import User
 from wallet.ids import new_id
+from wallet.ledger import chart
 from wallet.ledger.core import Move, post
 from wallet.ledger.models import AccountBalance
 from wallet.money import format_money
+from wallet.people.models import User
 from wallet.topups.models import ProviderEventRecord, Shortfall, TopUp
 from wallet.topups.pricing import Pack
 from wallet.topups.providers.base import PaymentProvider, ProviderEvent

@@ -16,7 +16,7 @@
 
 The sandbox accepts webhooks whenever it is on: when it is the selected provider
 or outside production. Plain functions of a config mapping, no Flask import;
-``wallet.api.topups`` caches the result per app.
+``wallet.topups.api`` caches the result per app.
 """
 
 from __future__ import annotations

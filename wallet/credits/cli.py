@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask.cli import AppGroup
 
-from wallet import credits
+from wallet.credits import service as credits
 from wallet.db import db, utcnow
 
 credits_cli = AppGroup("credits", help="Promotional credits: grant and expire.")

@@ -50,7 +50,7 @@ def security(*kinds: str, session: bool = True) -> dict[str, Any]:
     return {"security": [{name: []} for name in names]}
 
 
-bp = Blueprint("docs", __name__)
+bp = Blueprint("docs", __name__, template_folder="templates")
 
 
 @bp.get("/v1/docs")

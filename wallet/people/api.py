@@ -1,4 +1,5 @@
-"""People: sign up, sign in and out (session cookie), ``GET /v1/me``.
+"""People: sign up, sign in and out (session cookie), ``GET /v1/me``, and the
+operator's ``/v1/users``.
 
 JSON API (``/v1``) and the HTML form pages (``/signin``, ``/signup``, ``/signout``).
 Sign-in attempts are rate limited per client address and per email; only failed
@@ -11,27 +12,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint as FlaskBlueprint
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
-from wallet.api.docs import security
-from wallet.api.safe_fields import Text
-from wallet.auth import SESSION_USER_KEY, principal, requires
 from wallet.db import db
-from wallet.errors import WalletError
+from wallet.errors import NotFound, WalletError
 from wallet.extensions import limiter
-from wallet.identity.models import User
 from wallet.oauth.models import OAuthGrant
 from wallet.people import csrf
 from wallet.people import service as people
+from wallet.people.models import User
+from wallet.web.auth import SESSION_USER_KEY, principal, requires
+from wallet.web.docs import security
+from wallet.web.fields import Text, get_by_id
 
 blp = Blueprint("people", __name__, url_prefix="/v1",
                 description="People: sign-up, sign-in, the signed-in person.")
-web = FlaskBlueprint("people_web", __name__)
+web = FlaskBlueprint("people_web", __name__, template_folder="templates")
 
 DEFAULT_SIGNIN_LIMIT = "10 per minute;100 per hour"
 
@@ -65,6 +66,18 @@ def rate_limited_signin(view: Any) -> Any:
     for decorate in signin_limits:
         view = decorate(view)
     return view
+
+
+class UserIn(Schema):
+    email = Text(required=True, max_length=320)
+    password = fields.String(validate=validate.Length(min=8, max=1024))
+
+
+class UserOut(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    frozen = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
 
 
 class Credentials(Schema):
@@ -170,6 +183,32 @@ class Me(MethodView):
         }
 
 
+ADMIN = security("admin", session=False)
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @requires("admin")
+    @blp.doc(**ADMIN)
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, data: dict[str, Any]) -> User:
+        """Create a person (a password is optional: they may sign in later)."""
+        return people.create_user(db.session(), data["email"], data.get("password"))
+
+
+@blp.route("/users/<string:user_id>")
+class UserResource(MethodView):
+    @requires("admin")
+    @blp.doc(**ADMIN)
+    @blp.response(200, UserOut)
+    def get(self, user_id: str) -> User:
+        user = get_by_id(db.session, User, user_id)
+        if user is None:
+            raise NotFound("No such user.", param="user_id")
+        return user
+
+
 # --- HTML pages -------------------------------------------------------------------
 
 
@@ -226,3 +265,10 @@ def signout_page() -> ResponseReturnValue:
     session.clear()
     csrf.rotate()
     return redirect(url_for("people_web.signin_page"), code=303)
+
+
+def register(app: Flask, api: Api) -> None:
+    """The people API, the sign-in pages and CSRF protection of the session."""
+    csrf.init_app(app)
+    api.register_blueprint(blp)
+    app.register_blueprint(web)

@@ -4,6 +4,7 @@
 - ``POST /oauth/token``: ``authorization_code`` (PKCE S256) and ``refresh_token``.
 - ``POST /oauth/revoke``: RFC 7009.
 - ``GET /v1/connections``, ``DELETE /v1/connections/{id}``.
+- ``POST /v1/users/{id}/tokens``: token exchange for the operator's first-party backend.
 
 ``/oauth/token`` and ``/oauth/revoke`` answer errors in RFC 6749 §5.2's shape
 (``{"error": "invalid_grant", "error_description": …}``), which OAuth client
@@ -18,28 +19,30 @@ from urllib.parse import urlencode
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, g, redirect, render_template, request, session
+from flask import Flask, Response, current_app, g, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from wallet.api.docs import security
-from wallet.api.paging import ListArgs, page
-from wallet.api.safe_fields import PositiveInt64, looks_like_id
-from wallet.auth import SESSION_USER_KEY, principal, requires
 from wallet.db import INT64_MAX, db, utcnow
 from wallet.errors import NotFound, PermissionDenied
 from wallet.extensions import limiter
-from wallet.identity.models import App, Merchant, User
-from wallet.oauth.models import OAuthGrant
+from wallet.merchants.models import App, Merchant
+from wallet.oauth import server as oauth_server
+from wallet.oauth.models import DEFAULT_SCOPE, OAuthGrant
 from wallet.oauth.server import server
-from wallet.oauth.tokens import revoke_grant
+from wallet.oauth.service import mint_access_token, revoke_grant
+from wallet.people.models import User
+from wallet.web.auth import SESSION_USER_KEY, principal, requires
+from wallet.web.docs import security
+from wallet.web.fields import PositiveInt64, Text, looks_like_id
+from wallet.web.paging import ListArgs, page
 
-web = FlaskBlueprint("oauth", __name__, url_prefix="/oauth")
+web = FlaskBlueprint("oauth", __name__, url_prefix="/oauth", template_folder="templates")
 blp = Blueprint("connections", __name__, url_prefix="/v1",
-                description="The apps a person connected to their wallet.")
+                description="The apps a person connected to their wallet, and token exchange.")
 
 SCOPE_TEXT = {
     "wallet:read": "See your wallet balance and history",
@@ -273,3 +276,51 @@ class ConnectionResource(MethodView):
         grant = _connection(connection_id)
         revoke_grant(db.session(), grant)
         return _describe(grant)
+
+
+# --- token exchange (operator) ------------------------------------------------------
+
+
+class TokenIn(Schema):
+    app_id = Text(required=True, min_length=1, max_length=64)
+    per_purchase_cap = PositiveInt64(allow_none=True)
+    daily_cap = PositiveInt64(allow_none=True)
+    scope = Text(max_length=200, load_default=DEFAULT_SCOPE)
+    expires_in = fields.Integer(strict=True, load_default=3600,
+                                validate=validate.Range(min=60, max=86400))
+
+
+class TokenOut(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    scope = fields.String(required=True)
+    connection_id = fields.String(required=True)
+
+
+@blp.route("/users/<string:user_id>/tokens")
+class UserTokens(MethodView):
+    @requires("admin")
+    @blp.doc(**security("admin", session=False))
+    @blp.arguments(TokenIn)
+    @blp.response(201, TokenOut)
+    def post(self, data: dict[str, Any], user_id: str) -> dict[str, Any]:
+        """Token exchange: an access token for this person and one app (no refresh token).
+
+        Caps given here replace the connection's; an omitted cap keeps its value.
+        """
+        token, record = mint_access_token(
+            db.session(), user_id=user_id, app_id=data["app_id"], scope=data["scope"],
+            per_purchase_cap=data.get("per_purchase_cap"), daily_cap=data.get("daily_cap"),
+            expires_in=data["expires_in"],
+        )
+        return {"access_token": token, "token_type": "Bearer",
+                "expires_in": data["expires_in"], "scope": record.scope,
+                "connection_id": record.grant_id}
+
+
+def register(app: Flask, api: Api) -> None:
+    """The authorization server, its /oauth pages and the connections API."""
+    oauth_server.init_app(app)
+    api.register_blueprint(blp)
+    app.register_blueprint(web)

@@ -47,3 +47,15 @@ class Text(fields.String):
 def PositiveInt64(**kwargs: Any) -> fields.Integer:
     """A strict JSON integer in 1..2^63-1 (booleans, floats and strings refused)."""
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=INT64_MAX), **kwargs)
+
+
+# No C0/C1 control characters and no lone surrogates, stated as a pattern so the
+# OpenAPI document says it too.
+NO_CONTROLS = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$",
+                              error="Control characters are not allowed.")
+
+
+def PlainText(max_length: int, **kwargs: Any) -> fields.String:
+    """1 to ``max_length`` characters without control characters (a documented pattern)."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), NO_CONTROLS],
+                         **kwargs)

@@ -3,7 +3,7 @@
 Merchant key: ``GET /v1/balance``, ``GET|PUT /v1/payout_settings``,
 ``GET /v1/payouts/eligibility``, ``GET|POST /v1/payouts``, ``GET /v1/payouts/{id}``,
 ``POST /v1/payouts/{id}/cancel``, ``GET /v1/reports/fees``.
-Operator key: ``POST /v1/merchants/{id}/kyc``, ``GET /v1/payout_config``,
+Operator key: ``GET /v1/payout_config``,
 ``POST /v1/payout_runs``, ``GET /v1/payout_batches/{id}`` (+ ``/pain001``, ``/csv``,
 ``POST …/submit``), ``POST /v1/payouts/{id}/status``, ``POST /v1/payout_status_imports``,
 ``GET /v1/payouts`` and ``GET /v1/reports/fees`` for every merchant.
@@ -14,27 +14,26 @@ Page: ``GET /merchant`` (static earnings page).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, current_app, request, send_from_directory
+from flask import Flask, Response, current_app, request, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from wallet.api.paging import ListArgs, page
-from wallet.api.safe_fields import Text
-from wallet.auth import current_principal, principal, requires
 from wallet.db import db
-from wallet.errors import InvalidRequest, NotFound, PermissionDenied
-from wallet.idempotency import idempotent
+from wallet.errors import InvalidRequest, NotFound
 from wallet.payouts import service
 from wallet.payouts.config import PayoutConfig, load_payout_config
 from wallet.payouts.models import SCHEDULES, Payout, PayoutBatch
 from wallet.payouts.reports import fee_report
+from wallet.web.auth import closed_loop, principal
+from wallet.web.fields import Text
+from wallet.web.idempotency import idempotent
+from wallet.web.paging import ListArgs, page
 
 blp = Blueprint("payouts", __name__, url_prefix="/v1",
                 description="Merchant earnings, payout settings, payouts and fee reports")
@@ -62,28 +61,6 @@ def payout_dir() -> Path:
     return Path(current_app.instance_path) / "payouts"
 
 
-def guarded(*kinds: str) -> Callable[[F], F]:
-    """``requires(*kinds)``, and a people's credential gets its own 403: closed loop."""
-
-    def decorator(view: F) -> F:
-        checked = requires(*kinds)(view)
-
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            caller = current_principal()
-            if caller is not None and caller.kind == "user":
-                raise PermissionDenied(
-                    "Credits held by people are closed-loop: they can be spent, gifted or "
-                    "refunded, never paid out. Only merchant earnings are paid out, with a "
-                    "merchant key.", code="closed_loop")
-            return checked(*args, **kwargs)
-
-        wrapper._wallet_principals = kinds  # type: ignore[attr-defined]
-        return cast(F, wrapper)
-
-    return decorator
-
-
 def _merchant_scope(merchant_id: str | None = None) -> str | None:
     """A merchant's own id; the operator's chosen ``merchant_id`` (or None for all)."""
     caller = principal()
@@ -102,11 +79,6 @@ class SettingsIn(Schema):
     holder_name = Text(required=True, max_length=70, min_length=1)
     schedule = fields.String(required=True, validate=validate.OneOf(SCHEDULES))
     bic = Text(max_length=20, load_default=None, allow_none=True)
-
-
-class KycIn(Schema):
-    status = fields.String(required=True,
-                           validate=validate.OneOf(["verified", "rejected", "pending"]))
 
 
 class StatusIn(Schema):
@@ -134,7 +106,7 @@ class EmptyIn(Schema):
 
 @blp.route("/balance")
 class Balance(MethodView):
-    @guarded("merchant")
+    @closed_loop("merchant")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Earnings (credits) pending, available and in transit, and their money value."""
@@ -145,14 +117,14 @@ class Balance(MethodView):
 
 @blp.route("/payout_settings")
 class PayoutSettings(MethodView):
-    @guarded("merchant")
+    @closed_loop("merchant")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         merchant_id = principal().merchant_id
         assert merchant_id is not None
         return service.settings_view(db.session(), merchant_id)
 
-    @guarded("merchant")
+    @closed_loop("merchant")
     @blp.arguments(SettingsIn)
     @blp.response(200)
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +139,7 @@ class PayoutSettings(MethodView):
 
 @blp.route("/payouts/eligibility")
 class Eligibility(MethodView):
-    @guarded("merchant")
+    @closed_loop("merchant")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Whether a payout can be made now, and every reason why not."""
@@ -180,7 +152,7 @@ class Eligibility(MethodView):
 
 @blp.route("/payouts")
 class Payouts(MethodView):
-    @guarded("merchant", "admin")
+    @closed_loop("merchant", "admin")
     @blp.arguments(PayoutListArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -197,7 +169,7 @@ class Payouts(MethodView):
         return {"data": [service.payout_view(config, p) for p in result["data"]],
                 "has_more": result["has_more"]}
 
-    @guarded("merchant")
+    @closed_loop("merchant")
     @idempotent
     @blp.arguments(EmptyIn)
     @blp.response(201)
@@ -212,7 +184,7 @@ class Payouts(MethodView):
 
 @blp.route("/payouts/<string:payout_id>")
 class PayoutItem(MethodView):
-    @guarded("merchant", "admin")
+    @closed_loop("merchant", "admin")
     @blp.response(200)
     def get(self, payout_id: str) -> dict[str, Any]:
         caller = principal()
@@ -223,7 +195,7 @@ class PayoutItem(MethodView):
 
 @blp.route("/payouts/<string:payout_id>/cancel")
 class PayoutCancel(MethodView):
-    @guarded("merchant", "admin")
+    @closed_loop("merchant", "admin")
     @idempotent
     @blp.arguments(EmptyIn)
     @blp.response(200)
@@ -239,7 +211,7 @@ class PayoutCancel(MethodView):
 
 @blp.route("/reports/fees")
 class FeeReport(MethodView):
-    @guarded("merchant", "admin")
+    @closed_loop("merchant", "admin")
     @blp.arguments(ReportArgs, location="query")
     @blp.response(200)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -251,19 +223,9 @@ class FeeReport(MethodView):
 # --- operator ---------------------------------------------------------------------------------
 
 
-@blp.route("/merchants/<string:merchant_id>/kyc")
-class MerchantKyc(MethodView):
-    @guarded("admin")
-    @blp.arguments(KycIn)
-    @blp.response(200)
-    def post(self, data: dict[str, Any], merchant_id: str) -> dict[str, Any]:
-        merchant = service.set_kyc(db.session(), merchant_id, data["status"])
-        return {"object": "merchant", "id": merchant.id, "kyc_status": merchant.kyc_status}
-
-
 @blp.route("/payout_config")
 class PayoutConfigView(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """The payout settings in force (``WALLET_PAYOUT_*``)."""
@@ -272,7 +234,7 @@ class PayoutConfigView(MethodView):
 
 @blp.route("/payout_runs")
 class PayoutRuns(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @idempotent
     @blp.arguments(EmptyIn)
     @blp.response(201)
@@ -291,7 +253,7 @@ def _batch(batch_id: str) -> PayoutBatch:
 
 @blp.route("/payout_batches/<string:batch_id>")
 class BatchItem(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @blp.response(200)
     def get(self, batch_id: str) -> dict[str, Any]:
         return service.batch_view(_batch(batch_id))
@@ -299,7 +261,7 @@ class BatchItem(MethodView):
 
 @blp.route("/payout_batches/<string:batch_id>/submit")
 class BatchSubmit(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @blp.arguments(EmptyIn)
     @blp.response(200)
     def post(self, _data: dict[str, Any], batch_id: str) -> dict[str, Any]:
@@ -310,7 +272,7 @@ class BatchSubmit(MethodView):
 
 @blp.route("/payout_batches/<string:batch_id>/pain001")
 class BatchPain001(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     def get(self, batch_id: str) -> Response:
         batch = _batch(batch_id)
         if batch.pain001 is None:
@@ -321,7 +283,7 @@ class BatchPain001(MethodView):
 
 @blp.route("/payout_batches/<string:batch_id>/csv")
 class BatchCsv(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     def get(self, batch_id: str) -> Response:
         batch = _batch(batch_id)
         return Response(batch.csv, mimetype="text/csv", headers={
@@ -330,7 +292,7 @@ class BatchCsv(MethodView):
 
 @blp.route("/payouts/<string:payout_id>/status")
 class PayoutStatus(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @blp.arguments(StatusIn)
     @blp.response(200)
     def post(self, data: dict[str, Any], payout_id: str) -> dict[str, Any]:
@@ -343,7 +305,7 @@ class PayoutStatus(MethodView):
 
 @blp.route("/payout_status_imports")
 class StatusImport(MethodView):
-    @guarded("admin")
+    @closed_loop("admin")
     @blp.response(200)
     def post(self) -> dict[str, Any]:
         """A bank status file as the raw body: CSV (payout_id,status,reason) or camt.054."""
@@ -361,3 +323,8 @@ class StatusImport(MethodView):
 def merchant_page() -> Response:
     folder = Path(current_app.static_folder or "static") / "merchant"
     return send_from_directory(folder, "index.html")
+
+
+def register(app: Flask, api: Api) -> None:
+    api.register_blueprint(blp)
+    app.register_blueprint(pages)

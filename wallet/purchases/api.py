@@ -9,47 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from wallet import purchases
-from wallet.api.docs import security
-from wallet.auth import Principal, principal, requires
 from wallet.db import db
 from wallet.errors import PermissionDenied
-from wallet.idempotency import _key_from_header, idempotent
-from wallet.purchases import Buyer, Limits
+from wallet.purchases import service as purchases
+from wallet.purchases.service import Buyer, Limits
+from wallet.web.auth import Principal, principal, requires
+from wallet.web.docs import security
+from wallet.web.fields import NO_CONTROLS, PlainText, PositiveInt64
+from wallet.web.idempotency import IDEMPOTENCY_KEY, _key_from_header, idempotent
 
 blp = Blueprint("purchases", __name__, url_prefix="/v1/purchases",
                 description="Purchases inside apps, at no fee, and their refunds.")
 
 MAX_METADATA_KEYS = 20
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": True,
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255,
-                              "pattern": "^[\\x21-\\x7e]+$"}}
-
-
-# No C0/C1 control characters and no lone surrogates; stated as a pattern so the
-# OpenAPI document says it too.
-NO_CONTROLS = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$",
-                              error="Control characters are not allowed.")
-
-
-def Text(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=max_length), NO_CONTROLS],
-                         **kwargs)
-
-
-def Amount(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1), **kwargs)
-
-
 class PurchaseIn(Schema):
-    amount = Amount(required=True, metadata={"description": "Credits, a whole number."})
-    description = Text(500, required=True)
-    metadata = fields.Dict(keys=Text(40), values=fields.String(
+    amount = PositiveInt64(required=True, metadata={"description": "Credits, a whole number."})
+    description = PlainText(500, required=True)
+    metadata = fields.Dict(keys=PlainText(40), values=fields.String(
         validate=[validate.Length(max=500), NO_CONTROLS]), load_default=None, allow_none=True)
 
     @validates_schema
@@ -84,7 +65,8 @@ class ListArgs(Schema):
 
 
 class RefundIn(Schema):
-    amount = Amount(metadata={"description": "Credits to refund; all that is left if absent."})
+    amount = PositiveInt64(
+        metadata={"description": "Credits to refund; all that is left if absent."})
 
 
 class RefundOut(Schema):
@@ -187,3 +169,6 @@ class Refunds(MethodView):
             db.session(), purchase_id, merchant_id=str(principal().merchant_id),
             amount=data.get("amount"))
 
+
+def register(app: Flask, api: Api) -> None:
+    api.register_blueprint(blp)

@@ -20,23 +20,23 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
-from wallet.api.docs import security
-from wallet.auth import principal, requires
 from wallet.config import instance_secret, is_production
 from wallet.db import db
 from wallet.errors import InvalidRequest
-from wallet.idempotency import idempotent
 from wallet.money import format_money
 from wallet.topups import service
 from wallet.topups.models import STATUSES, Shortfall, TopUp
 from wallet.topups.providers.sandbox import SIGNATURE_HEADER, SandboxProvider, charge, parse_expiry
 from wallet.topups.setup import TopUpRuntime, build_runtime, limits_from_config
+from wallet.web.auth import principal, requires
+from wallet.web.docs import security
+from wallet.web.idempotency import idempotent
 
 blp = Blueprint("topups", __name__, url_prefix="/v1", description="Credit top-ups")
-pages = FlaskBlueprint("topup_pages", __name__)
+pages = FlaskBlueprint("topup_pages", __name__, template_folder="templates")
 
 EXTENSION_KEY = "wallet.topups"
 
@@ -366,3 +366,8 @@ def sandbox_checkout(provider_ref: str) -> ResponseReturnValue:
     )
     handle_webhook("sandbox", body, {SIGNATURE_HEADER: header})
     return redirect(f"/return?topup={topup.id}", code=303)
+
+
+def register(app: Flask, api: Api) -> None:
+    api.register_blueprint(blp)
+    app.register_blueprint(pages)

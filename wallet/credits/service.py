@@ -36,13 +36,12 @@ from sqlalchemy import Table, and_, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet import chart
-from wallet.chart import Kind
-from wallet.credits_models import CreditLot
+from wallet.credits.models import CreditLot
 from wallet.db import utcnow
 from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound
-from wallet.identity.models import User
 from wallet.ids import new_id
+from wallet.ledger import chart
+from wallet.ledger.chart import Kind
 from wallet.ledger.core import (
     AccountInfo,
     Move,
@@ -55,6 +54,7 @@ from wallet.ledger.core import (
 from wallet.ledger.errors import InsufficientFunds
 from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
 from wallet.payouts.earnings import refund_source_moves
+from wallet.people.models import User
 
 lots_t = cast(Table, CreditLot.__table__)
 accounts_t = cast(Table, Account.__table__)

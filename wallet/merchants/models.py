@@ -1,24 +1,16 @@
-"""Principal tables. Public ids are opaque prefixed strings (``usr_``, ``mer_``…)."""
+"""Merchants, their apps (OAuth clients), counters and API keys.
+
+Public ids are opaque prefixed strings (``mer_``, ``app_``, ``ctr_``, ``key_``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet.db import Base, UTCDateTime, utcnow
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
-    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Merchant(Base):

@@ -1,60 +1,35 @@
-"""Creating principals and their keys. Plain Python over a session; no commit."""
+"""Merchants, apps, counters and API keys. Plain Python over a session; no commit."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.db import utcnow
-from wallet.errors import AuthenticationError, Conflict, InvalidRequest, NotFound
-from wallet.identity.models import ApiKey, App, Counter, Merchant, User
+from wallet.errors import AuthenticationError, InvalidRequest, NotFound
 from wallet.ids import new_id, new_secret, secret_digest
+from wallet.merchants.models import ApiKey, App, Counter, Merchant
+from wallet.principals import Principal
 
 KEY_PREFIX = {"admin": "ak", "secret": "sk", "counter": "ck"}
-_hasher = PasswordHasher()
-
-
-def normalise_email(email: str) -> str:
-    value = email.strip().lower()
-    local, _, domain = value.partition("@")
-    if not local or "." not in domain or len(value) > 320 or any(c.isspace() for c in value):
-        raise InvalidRequest("A valid email address is required.", code="invalid_email",
-                             param="email")
-    return value
-
-
-def hash_password(password: str) -> str:
-    if len(password) < 8:
-        raise InvalidRequest("Passwords need at least 8 characters.", code="weak_password",
-                             param="password")
-    return _hasher.hash(password)
-
-
-def password_matches(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def create_user(session: Session, email: str, password: str | None = None) -> User:
-    email = normalise_email(email)
-    if session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict("A user with this email exists.", code="email_taken", param="email")
-    user = User(id=new_id("usr"), email=email,
-                password_hash=hash_password(password) if password else None)
-    session.add(user)
-    session.flush()
-    return user
+# The principal each kind of key proves.
+PRINCIPAL_KIND = {"admin": "admin", "secret": "merchant", "counter": "counter"}
 
 
 def create_merchant(session: Session, name: str) -> Merchant:
     merchant = Merchant(id=new_id("mer"), name=name)
     session.add(merchant)
+    session.flush()
+    return merchant
+
+
+def set_kyc(session: Session, merchant_id: str, status: str) -> Merchant:
+    merchant = session.get(Merchant, merchant_id)
+    if merchant is None:
+        raise NotFound("No such merchant.", code="merchant_not_found", param="id")
+    if status not in ("pending", "verified", "rejected"):
+        raise InvalidRequest("status is verified, rejected or pending.", param="status")
+    merchant.kyc_status = status
     session.flush()
     return merchant
 
@@ -114,3 +89,15 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
         raise NotFound("No such key.", param="key_id")
     key.revoked_at = key.revoked_at or utcnow()
     return key
+
+
+def principal_for_api_key(session: Session, token: str) -> Principal | None:
+    """The principal an ``ak_``/``sk_``/``ck_`` key proves; None for other credentials."""
+    kind = next((k for k, prefix in KEY_PREFIX.items() if token.startswith(prefix + "_")), None)
+    if kind is None:
+        return None
+    key = key_for_secret(session, token)
+    if key.kind != kind:
+        raise AuthenticationError("The API key is invalid or revoked.", code="invalid_api_key")
+    return Principal(kind=PRINCIPAL_KIND[kind], merchant_id=key.merchant_id,
+                     counter_id=key.counter_id, key_id=key.id)

@@ -8,58 +8,48 @@
 | ``Authorization: Bearer <access token>`` | ``user`` acting through one app (OAuth) |
 | session cookie after sign-in | ``user`` on the web pages (no app) |
 
-Views declare who may call them with ``@requires("merchant", "admin")``: no or
-a bad credential answers 401, a valid credential of another kind 403.
+The capabilities that own each credential resolve it (``init_app`` is given their
+resolvers by the app factory). Views declare who may call them with
+``@requires("merchant", "admin")``: no or a bad credential answers 401, a valid
+credential of another kind 403.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, request, session
-from sqlalchemy.orm import Session
+from flask import Flask, current_app, g, request, session
 
 from wallet.db import db
 from wallet.errors import AuthenticationError, PermissionDenied
-from wallet.identity.models import User
-from wallet.identity.service import key_for_secret
+from wallet.principals import PRINCIPAL_KINDS, BearerResolver, Principal, SessionResolver
 
-PRINCIPAL_KINDS = frozenset({"admin", "merchant", "counter", "user"})
-KEY_KINDS = {"ak_": "admin", "sk_": "merchant", "ck_": "counter"}
+__all__ = ["SESSION_USER_KEY", "Principal", "closed_loop", "current_principal", "principal",
+           "requires"]
+
 SESSION_USER_KEY = "user_id"
+EXTENSION = "wallet_auth"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
-class Principal:
-    """The authenticated caller of one request."""
-
-    kind: str
-    merchant_id: str | None = None
-    counter_id: str | None = None
-    user_id: str | None = None
-    app_id: str | None = None
-    key_id: str | None = None
-    via_session: bool = False
-    grant: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def scope_key(self) -> str:
-        """A stable name for the caller, e.g. to scope Idempotency-Keys."""
-        parts = [self.kind, self.key_id or "", self.merchant_id or "", self.counter_id or "",
-                 self.user_id or "", self.app_id or ""]
-        return ":".join(parts)
+class Resolvers:
+    bearer: tuple[BearerResolver, ...]
+    session: SessionResolver | None
 
 
-# Resolvers for bearer tokens that are not API keys (OAuth access tokens). The
-# OAuth module registers one; it returns a Principal or None when it does not
-# recognise the token.
-BearerResolver = Callable[[Session, str], "Principal | None"]
-bearer_resolvers: list[BearerResolver] = []
+def init_app(app: Flask, *, bearer: Sequence[BearerResolver],
+             session: SessionResolver | None) -> None:
+    """Register the resolvers of bearer credentials (asked in order) and of sessions."""
+    app.extensions[EXTENSION] = Resolvers(tuple(bearer), session)
+
+
+def _resolvers() -> Resolvers:
+    return cast(Resolvers, current_app.extensions[EXTENSION])
 
 
 def _bearer_token() -> str | None:
@@ -74,32 +64,23 @@ def _bearer_token() -> str | None:
 
 
 def _principal_for_token(token: str) -> Principal:
-    for prefix, kind in KEY_KINDS.items():
-        if token.startswith(prefix):
-            key = key_for_secret(db.session(), token)
-            expected = {"admin": "admin", "merchant": "secret", "counter": "counter"}[kind]
-            if key.kind != expected:
-                raise AuthenticationError("The API key is invalid or revoked.",
-                                          code="invalid_api_key")
-            return Principal(kind=kind, merchant_id=key.merchant_id,
-                             counter_id=key.counter_id, key_id=key.id)
-    for resolve in bearer_resolvers:
-        principal = resolve(db.session(), token)
-        if principal is not None:
-            return principal
+    for resolve in _resolvers().bearer:
+        found = resolve(db.session(), token)
+        if found is not None:
+            return found
     raise AuthenticationError("The access token is invalid, expired or revoked.",
                               code="invalid_token")
 
 
 def _principal_from_session() -> Principal | None:
     user_id = session.get(SESSION_USER_KEY)
-    if not user_id:
+    resolve = _resolvers().session
+    if not user_id or resolve is None:
         return None
-    user = db.session.get(User, user_id)
-    if user is None:
+    found = resolve(db.session(), str(user_id))
+    if found is None:
         session.pop(SESSION_USER_KEY, None)
-        return None
-    return Principal(kind="user", user_id=user.id, via_session=True)
+    return found
 
 
 def current_principal() -> Principal | None:
@@ -141,3 +122,26 @@ def principal() -> Principal:
     if found is None:
         raise AuthenticationError()
     return found
+
+
+def closed_loop(*kinds: str) -> Callable[[F], F]:
+    """``requires(*kinds)`` where value may leave the loop: a person's credential gets
+    its own 403 ``closed_loop`` (people's credits are never paid out)."""
+
+    def decorator(view: F) -> F:
+        checked = requires(*kinds)(view)
+
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            caller = current_principal()
+            if caller is not None and caller.kind == "user":
+                raise PermissionDenied(
+                    "Credits held by people are closed-loop: they can be spent, gifted or "
+                    "refunded, never paid out. Only merchant earnings are paid out, with a "
+                    "merchant key.", code="closed_loop")
+            return checked(*args, **kwargs)
+
+        wrapper._wallet_principals = kinds  # type: ignore[attr-defined]
+        return cast(F, wrapper)
+
+    return decorator

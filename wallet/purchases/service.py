@@ -32,8 +32,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
-from wallet import credits
-from wallet.credits_models import Purchase, Refund, SpendCounter
+from wallet.credits import service as credits
 from wallet.db import utcnow
 from wallet.errors import (
     Conflict,
@@ -45,6 +44,7 @@ from wallet.errors import (
 )
 from wallet.ids import new_id
 from wallet.ledger.errors import ReferenceConflict
+from wallet.purchases.models import Purchase, Refund, SpendCounter
 
 purchases_t = cast(Table, Purchase.__table__)
 counters_t = cast(Table, SpendCounter.__table__)

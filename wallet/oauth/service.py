@@ -14,12 +14,13 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from wallet.auth import Principal
 from wallet.db import utcnow
 from wallet.errors import AuthenticationError, InvalidRequest, NotFound
-from wallet.identity.models import App, User
 from wallet.ids import secret_digest
+from wallet.merchants.models import App
 from wallet.oauth.models import DEFAULT_SCOPE, OAuthGrant, OAuthToken
+from wallet.people.models import User
+from wallet.principals import Principal
 
 AccessTokenRecord = OAuthToken
 

@@ -27,14 +27,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet.auth import principal
 from wallet.db import Base, BigIntPK, UTCDateTime, db, utcnow
 from wallet.errors import Conflict, InvalidRequest
+from wallet.web.auth import principal
 
 HEADER = "Idempotency-Key"
 REPLAY_WINDOW = timedelta(hours=24)
 CLAIM_TIMEOUT = timedelta(seconds=60)
 MAX_KEY_LENGTH = 255
+# The header as an OpenAPI parameter: ``@blp.doc(parameters=[IDEMPOTENCY_KEY])``.
+IDEMPOTENCY_KEY = {"in": "header", "name": HEADER, "required": True,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
+                              "pattern": "^[\\x21-\\x7e]+$"}}
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,0 +1,1 @@
+"""Credits: a person's wallet, paid credits and promotional lots, grants and expiry."""

@@ -1,1 +1,0 @@
-"""Principals: people, merchants, their apps and counters, and API keys."""

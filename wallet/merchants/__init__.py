@@ -1,0 +1,1 @@
+"""Merchants: merchants, their apps (OAuth clients), counters, API keys and KYC."""

@@ -1,0 +1,1 @@
+"""Purchases in apps at no fee (the hot path), merchant refunds and risk counters."""
