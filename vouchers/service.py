@@ -62,7 +62,7 @@ from wallet.errors import (
 from wallet.ids import new_id
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
-from wallet.ledger.core import Move, post
+from wallet.ledger.core import Move, hold, post
 from wallet.merchants.models import Counter, Merchant
 from wallet.people.models import User
 
@@ -714,7 +714,9 @@ def expire_due(
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     done: list[tuple[str, int]] = []
-    for voucher_id in session.scalars(query).all():
+    claimed = session.scalars(query).all()
+    _hold_expiry_accounts(session, claimed)
+    for voucher_id in claimed:
         closed = _close(session, voucher_id, "expired", now, only_expired=True)
         if closed is None:
             continue
@@ -726,6 +728,22 @@ def expire_due(
                      "voucher_expire", {"funding": voucher.funding})
         done.append((voucher.id, amount))
     return done
+
+
+def _hold_expiry_accounts(session: Session, voucher_ids: Sequence[str]) -> None:
+    """Hold, in the global lock order, every balance row an expiry run posts to: the
+    outstanding account, breakage and the funders' paid accounts."""
+    if not voucher_ids:
+        return
+    funders = session.scalars(
+        select(Voucher.funder_user_id).where(Voucher.id.in_(voucher_ids),
+                                             Voucher.funder_user_id.is_not(None)).distinct()
+    ).all()
+    accounts = [chart.user_account(session, user_id, Kind.USER_PAID).id
+                for user_id in funders if user_id is not None]
+    accounts += [chart.platform_account(session, kind).id
+                 for kind in (Kind.VOUCHERS_OUTSTANDING, Kind.BREAKAGE)]
+    hold(session, accounts)
 
 
 # --- reading ----------------------------------------------------------------------------------

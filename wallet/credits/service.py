@@ -44,10 +44,12 @@ from wallet.ledger import chart
 from wallet.ledger.chart import Kind
 from wallet.ledger.core import (
     AccountInfo,
+    Held,
     Move,
     Posted,
     balance,
     check_amount,
+    hold,
     post,
     remember_accounts,
 )
@@ -91,6 +93,7 @@ class Spendable:
     paid: int
     merchant_account_id: int | None
     lots: tuple[LiveLot, ...]
+    held: Held | None = None
 
     @property
     def promotional(self) -> int:
@@ -173,8 +176,12 @@ def load_spendable(
     and the merchant's pending account id, in one query; None if no such person.
 
     The hot path: plain SQL through the driver (no statement building per call).
-    With ``lock`` on PostgreSQL the live lots' balance rows are then locked
-    (``FOR UPDATE``) so concurrent purchases of one person spend them in turn.
+    With ``lock``, when the person has live lots, the ledger's ``hold`` then locks
+    the lots, the paid row and one shard of the merchant's pending account in the
+    global lock order and re-reads the balances, so concurrent purchases of one
+    person spend lots in turn and a purchase locks no balance row out of order.
+    Without lots the purchase needs no read-then-write: ``post`` orders its own
+    updates and the paid debit is a conditional UPDATE.
     """
     now = now or utcnow()
     conn = session.connection()
@@ -189,12 +196,13 @@ def load_spendable(
     _remember_accounts(session, first)
     lots = tuple(LiveLot(r[4], r[5], read_time(r[6]), int(r[7]))
                  for r in rows if r[4] is not None)
-    if lock and lots and dialect == "postgresql":
-        lots = _lock_lots(session, lots)
-    return Spendable(
+    spendable = Spendable(
         frozen=bool(first[0]), paid_account_id=first[1], paid=int(first[2] or 0),
         merchant_account_id=first[3], lots=lots,
     )
+    if lock and lots and dialect == "postgresql" and not spendable.frozen:
+        return _held(session, spendable, merchant_id)
+    return spendable
 
 
 def _remember_accounts(session: Session, row: Any) -> None:
@@ -207,18 +215,24 @@ def _remember_accounts(session: Session, row: Any) -> None:
     ])
 
 
-def _lock_lots(session: Session, lots: tuple[LiveLot, ...]) -> tuple[LiveLot, ...]:
-    """Lock the lots' balance rows in account order and re-read their balances."""
-    current = dict(session.execute(
-        select(balances_t.c.account_id, balances_t.c.balance)
-        .where(balances_t.c.account_id.in_([lot.account_id for lot in lots]),
-               balances_t.c.shard == 0)
-        .order_by(balances_t.c.account_id)
-        .with_for_update()
-    ).all())
-    fresh = (LiveLot(lot.id, lot.account_id, lot.expires_at, int(current[lot.account_id]))
-             for lot in lots)
-    return tuple(lot for lot in fresh if lot.balance > 0)
+def _held(session: Session, spendable: Spendable, merchant_id: str | None) -> Spendable:
+    """Hold every row the purchase will post to (lots, paid, one merchant shard) and
+    re-read the lots and paid balances under those locks."""
+    merchant_account = spendable.merchant_account_id
+    if merchant_account is None and merchant_id is not None:
+        merchant_account = chart.merchant_account(session, merchant_id, Kind.MERCHANT_PENDING).id
+    accounts = [lot.account_id for lot in spendable.lots]
+    accounts += [a for a in (spendable.paid_account_id, merchant_account) if a is not None]
+    held = hold(session, accounts)
+    fresh = (LiveLot(lot.id, lot.account_id, lot.expires_at, held.balances[lot.account_id])
+             for lot in spendable.lots)
+    paid = spendable.paid_account_id
+    return Spendable(
+        frozen=spendable.frozen, paid_account_id=paid,
+        paid=held.balances[paid] if paid is not None else 0,
+        merchant_account_id=merchant_account, lots=tuple(lot for lot in fresh if lot.balance > 0),
+        held=held,
+    )
 
 
 def summary(session: Session, user_id: str, now: datetime | None = None) -> Summary:
@@ -283,7 +297,7 @@ def debit_for_purchase(
         moves.append(Move(spendable.paid_account_id, merchant_account, paid_take))
     try:
         posted = post(session, reference=reference, kind="purchase", moves=moves,
-                      metadata=metadata)
+                      metadata=metadata, held=spendable.held)
     except InsufficientFunds as exc:
         # Someone else spent in between (paid credits are not locked for reading).
         available = spendable.promotional + (
@@ -468,8 +482,8 @@ def _lot_by_reference(session: Session, reference: str) -> CreditLot | None:
 def expire_lots(session: Session, *, now: datetime | None = None, limit: int = 500) -> int:
     """Move the balance of up to ``limit`` expired lots to BREAKAGE; returns how many.
 
-    Safe to run concurrently: on PostgreSQL lots are claimed with
-    ``FOR UPDATE SKIP LOCKED``; SQLite serialises writers. References make a
+    Safe to run concurrently: on PostgreSQL BREAKAGE is held first, then lots are
+    claimed with ``FOR UPDATE SKIP LOCKED``; SQLite serialises writers. References make a
     repeated run over the same state post nothing twice.
     """
     now = now or utcnow()
@@ -482,12 +496,15 @@ def expire_lots(session: Session, *, now: datetime | None = None, limit: int = 5
         .order_by(lots_t.c.expires_at, lots_t.c.id)
         .limit(limit)
     )
+    breakage = chart.platform_account(session, Kind.BREAKAGE).id
     if _is_postgres(session):
+        # The one lock this job waits for comes first; the lots are then taken only
+        # if nobody holds them (SKIP LOCKED never waits), so no lock-order cycle.
+        hold(session, [breakage])
         query = query.with_for_update(of=lot_bal, skip_locked=True)
     rows = session.execute(query).all()
     if not rows:
         return 0
-    breakage = chart.platform_account(session, Kind.BREAKAGE).id
     for lot_id, user_id, account_id, expired_before, amount in rows:
         post(session, reference=f"expire:{lot_id}:{expired_before}", kind="promo_expiry",
              moves=[Move(account_id, breakage, int(amount))],

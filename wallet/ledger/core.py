@@ -10,6 +10,12 @@ shard picked at random, so concurrent buyers do not queue on one row lock; a
 debit locks every shard in order, checks the sum and drains shards in order.
 Reading a balance sums at most ``shards`` rows, so it stays O(1) in the
 length of the history.
+
+Lock order (docs/ledger.md, "One lock order"): balance rows are locked and
+updated in (account id, shard) order. ``post`` does so for the rows of one
+transaction; a flow that must read balances before it knows its moves calls
+``hold`` first, which locks every row the flow will then post to in that same
+order, in one statement.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -66,6 +72,22 @@ class AccountInfo:
     asset: str
     allow_negative: bool
     shards: int
+
+
+@dataclass(frozen=True)
+class Held:
+    """Balance rows one database transaction locked with ``hold``, until it ends.
+
+    ``balances``: per account, the sum of its locked rows (every row of a drained
+    account, the one row of a single-row account); ``shards``: the shard held to
+    credit each sharded account that is not drained.
+    """
+
+    balances: dict[int, int]
+    shards: dict[int, int]
+
+    def covers(self, account_id: int) -> bool:
+        return account_id in self.balances or account_id in self.shards
 
 
 @dataclass(frozen=True)
@@ -307,11 +329,14 @@ def post(
     moves: Sequence[Move],
     metadata: Mapping[str, Any] | None = None,
     reverses_id: int | None = None,
+    held: Held | None = None,
 ) -> Posted:
     """Post a balanced transaction once per ``reference``.
 
     A retry with the same reference and content returns the first
     transaction and moves nothing; other content raises ReferenceConflict.
+    ``held``: the rows this transaction locked with ``hold``; every account
+    moved must be among them, and a sharded account is credited on its held shard.
     """
     _validate_reference(reference)
     _validate_moves(moves)
@@ -321,6 +346,8 @@ def post(
         if infos[m.debit].asset != infos[m.credit].asset:
             raise AssetMismatch(param="postings")
     deltas = _net_deltas(moves)
+    if held is not None and not all(held.covers(a) for a in deltas):
+        raise InvalidPosting("A transaction posted after hold() may only move held accounts.")
     digest = fingerprint(kind, moves, meta, reverses_id)
 
     conn = session.connection()
@@ -333,7 +360,8 @@ def post(
     if txn_id is None:
         return _replay(session, reference, digest)
 
-    balances_after = _apply_deltas(cursor, statements, infos, deltas)
+    balances_after = _apply_deltas(cursor, statements, infos, deltas,
+                                   held.shards if held is not None else {})
     rows = [(txn_id, m.debit, m.credit, infos[m.debit].asset, m.amount) for m in moves]
     cursor.execute(statements.insert_posting, rows)
     return Posted(int(txn_id), reference, True, balances_after)
@@ -351,7 +379,7 @@ def _replay(session: Session, reference: str, digest: str) -> Posted:
 
 def _apply_deltas(
     cursor: _Cursor, statements: _Statements, infos: Mapping[int, AccountInfo],
-    deltas: Mapping[int, int],
+    deltas: Mapping[int, int], held_shards: Mapping[int, int],
 ) -> dict[int, int]:
     """Update balance rows in one global order (account id, shard): no deadlocks."""
     after: dict[int, int] = {}
@@ -366,11 +394,53 @@ def _apply_deltas(
             else:
                 _debit_sharded(cursor, statements, info, -delta)
         else:
-            shard = random.randrange(info.shards) if info.shards > 1 else 0  # noqa: S311
+            shard = 0 if info.shards == 1 else (
+                held_shards[account_id] if account_id in held_shards
+                else _random_shard(info.shards))
             balance = _add(cursor, statements, account_id, shard, delta)
             if info.shards == 1:
                 after[account_id] = balance
     return after
+
+
+def _random_shard(shards: int) -> int:
+    return random.randrange(shards)  # noqa: S311 (spreads writers, not a secret)
+
+
+def hold(
+    session: Session, accounts: Iterable[int], *, drain: Iterable[int] = ()
+) -> Held:
+    """Lock, in one statement and in the global order (account id, shard), the balance
+    rows of every account a flow is about to post to, and return their balances.
+
+    For a flow that must read balances before it knows its moves (which lots a
+    purchase spends, where a refund comes from). A single-row account's row is
+    locked; a sharded account has one shard locked, picked at random (``post(...,
+    held=)`` credits that shard), unless it is in ``drain``: then every shard
+    (to debit it or read its total). Nothing else may be locked between this call
+    and the ``post`` that uses it. PostgreSQL only locks (``FOR UPDATE``): SQLite's
+    transaction already holds the database write lock.
+    """
+    drained = set(drain)
+    wanted = set(accounts) | drained
+    infos = account_infos(session, wanted)
+    shards = {a: _random_shard(infos[a].shards) for a in sorted(wanted - drained)
+              if infos[a].shards > 1}
+    whole = sorted(drained | {a for a in wanted if infos[a].shards == 1})
+    query = (
+        select(balances_t.c.account_id, balances_t.c.shard, balances_t.c.balance)
+        .where(or_(balances_t.c.account_id.in_(whole),
+                   tuple_(balances_t.c.account_id, balances_t.c.shard).in_(
+                       sorted(shards.items()))))
+        .order_by(balances_t.c.account_id, balances_t.c.shard)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    balances: dict[int, int] = {}
+    for account_id, _shard, value in session.execute(query):
+        if account_id in whole:
+            balances[account_id] = balances.get(account_id, 0) + int(value)
+    return Held(balances, shards)
 
 
 def _add(cursor: _Cursor, statements: _Statements, account_id: int, shard: int,

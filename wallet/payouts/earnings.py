@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from wallet.db import utcnow
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
-from wallet.ledger.core import Move
+from wallet.ledger.core import Move, hold
 from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
 from wallet.payouts.bulk import CHUNK, Entry, post_bulk
 from wallet.payouts.models import PayoutAccount
@@ -279,27 +279,22 @@ def _aged_prefixes(
 # --- refunds ------------------------------------------------------------------------------
 
 
-def refund_sources(session: Session, merchant_id: str, amount: int) -> list[tuple[int, int]]:
+def refund_sources(
+    session: Session, merchant_id: str, amount: int, credit_accounts: Sequence[int] = ()
+) -> list[tuple[int, int]]:
     """Where a refund of ``amount`` credits comes from: pending first, then available.
 
-    Returns ``[(account_id, credits), ...]``. Locks the merchant's payout row and
-    earnings rows (in the ledger's order), so a concurrent release or payout cannot
-    take the same credits.
+    Returns ``[(account_id, credits), ...]``. Locks the merchant's payout row, then
+    (the ledger's ``hold``, in the global lock order) every shard of its pending
+    earnings, its available earnings and the ``credit_accounts`` the refund will pay
+    into, so a concurrent release or payout cannot take the same credits and the
+    refund's ``post`` waits for no other row.
     """
     lock_payout_account(session, merchant_id)
     pending = chart.merchant_account(session, merchant_id, Kind.MERCHANT_PENDING).id
     available = chart.merchant_account(session, merchant_id, Kind.MERCHANT_AVAILABLE).id
-    query = (
-        select(balances_t.c.account_id, balances_t.c.balance)
-        .where(balances_t.c.account_id.in_([pending, available]))
-        .order_by(balances_t.c.account_id, balances_t.c.shard)
-    )
-    if is_pg(session):
-        query = query.with_for_update()
-    totals = {pending: 0, available: 0}
-    for account_id, balance in session.execute(query):
-        totals[account_id] += int(balance)
-    from_pending = min(amount, totals[pending])
+    held = hold(session, [*credit_accounts, available], drain=[pending])
+    from_pending = min(amount, held.balances[pending])
     # When both together are short, the ledger's post raises InsufficientFunds.
     from_available = amount - from_pending
     sources = [(pending, from_pending), (available, from_available)]
@@ -314,7 +309,8 @@ def refund_source_moves(
 
     Post them with ``wallet.ledger.core.post`` in the same database transaction.
     """
-    sources = refund_sources(session, merchant_id, sum(n for _, n in destinations))
+    sources = refund_sources(session, merchant_id, sum(n for _, n in destinations),
+                             [account for account, _ in destinations])
     moves: list[Move] = []
     src = [list(s) for s in sources]
     i = 0

@@ -579,6 +579,7 @@ def submit_batch(session: Session, config: PayoutConfig, batch_id: str,
         raise NotFound("No such payout batch.", code="batch_not_found", param="id")
     pending = session.scalars(
         select(Payout.id).where(Payout.batch_id == batch_id, Payout.status == "pending")
+        .order_by(Payout.merchant_id, Payout.id)  # payout rows locked in merchant order
     ).all()
     for payout_id in pending:
         set_status(session, config, payout_id, "submitted", now=now)
@@ -597,6 +598,12 @@ def import_status(session: Session, config: PayoutConfig, data: bytes,
                              code="invalid_status_file") from None
     summary: dict[str, Any] = {"paid": 0, "failed": 0, "unchanged": 0, "unknown": [],
                                "conflicts": []}
+    # Every merchant's payout row up front, in merchant id order (the global lock
+    # order), rather than file order half-way through the ledger work.
+    merchants = session.scalars(select(Payout.merchant_id).where(
+        Payout.id.in_([line.payout_id for line in lines])).distinct()).all()
+    for merchant_id in sorted(merchants):
+        lock_payout_account(session, merchant_id)
     for line in lines:
         payout = session.get(Payout, line.payout_id)
         if payout is None:

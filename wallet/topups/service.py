@@ -50,8 +50,7 @@ from wallet.db import utcnow
 from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound, Unprocessable
 from wallet.ids import new_id
 from wallet.ledger import chart
-from wallet.ledger.core import Move, post
-from wallet.ledger.models import AccountBalance
+from wallet.ledger.core import Move, hold, post
 from wallet.money import format_money
 from wallet.people.models import User
 from wallet.topups.models import ProviderEventRecord, Shortfall, TopUp
@@ -411,13 +410,10 @@ def clawback_target(credits: int, price_minor: int, returned_minor: int) -> int:
     return credits * min(price_minor, returned_minor) // price_minor
 
 
-def _locked_paid_balance(session: Session, account_id: int) -> int:
-    query = select(AccountBalance.balance).where(
-        AccountBalance.account_id == account_id, AccountBalance.shard == 0
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return int(session.scalar(query) or 0)
+def _held_paid_balance(session: Session, paid_id: int, clearing_id: int) -> int:
+    """Hold the wallet's paid row and top-up clearing (the global lock order), and
+    return the paid balance: what a claw-back can take."""
+    return hold(session, [paid_id, clearing_id]).balances[paid_id]
 
 
 def _reconcile(session: Session, topup: TopUp, now: datetime) -> None:
@@ -451,7 +447,7 @@ def _claw_back(
     if due <= 0:
         return
     reason = "chargeback" if topup.disputed_minor else "refund"
-    take = min(due, _locked_paid_balance(session, paid_id))
+    take = min(due, _held_paid_balance(session, paid_id, clearing_id))
     if take > 0:
         post(
             session, reference=f"topup:{topup.id}:clawback:{target}", kind=f"topup_{reason}",
@@ -548,7 +544,7 @@ def resolve_shortfall(
     if action == "collect":
         paid = chart.user_account(session, shortfall.user_id, chart.Kind.USER_PAID)
         clearing = chart.platform_account(session, chart.Kind.TOPUP_CLEARING)
-        if _locked_paid_balance(session, paid.id) < shortfall.credits:
+        if _held_paid_balance(session, paid.id, clearing.id) < shortfall.credits:
             raise InsufficientCredits(
                 f"The wallet holds fewer than the {shortfall.credits:,} paid credits to collect.",
                 code="shortfall_not_covered",
