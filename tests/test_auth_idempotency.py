@@ -93,19 +93,30 @@ def test_idempotency_replays_conflicts_and_releases(committed_app: Flask,
     assert bad.status_code == 400
 
 
-def test_concurrent_requests_with_one_key(committed_app: Flask, demo: dict[str, str]) -> None:
+def test_concurrent_requests_with_one_key(committed_app: Flask, demo: dict[str, str],
+                                          engine_name: str) -> None:
+    """The work runs once. PostgreSQL: the second request answers 409 at once (the
+    first holds the key's advisory lock); SQLite runs writers one at a time, so the
+    second waits for the first's commit and replays its answer."""
     register_echo(committed_app, delay=0.5)
     headers = {"Authorization": f"Bearer {demo['merchant_key']}", "Idempotency-Key": "race"}
-    statuses: list[int] = []
+    answers: list[tuple[int, Any]] = []
+    calls.clear()
 
     def call() -> None:
         response = committed_app.test_client().post("/v1/echo-test", json={"amount": 5},
                                                      headers=headers)
-        statuses.append(response.status_code)
+        answers.append((response.status_code, response.json))
 
     threads = [threading.Thread(target=call) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(statuses) == [201, 409]
+    assert calls == [5]
+    statuses = sorted(status for status, _ in answers)
+    if engine_name == "postgresql":
+        assert statuses == [201, 409]
+    else:
+        assert statuses == [201, 201]
+        assert answers[0][1] == answers[1][1]

@@ -30,7 +30,9 @@ from wallet.ledger.chart import Kind
 
 @pytest.fixture
 def w(session: Session) -> dict[str, Any]:
-    return world(session)
+    made = world(session)
+    session.commit()  # the set-up is there before the first request, whatever it answers
+    return made
 
 
 def _error(response: Any) -> dict[str, Any]:

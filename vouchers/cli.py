@@ -22,6 +22,7 @@ from vouchers.api import voucher_kek
 from vouchers.models import VoucherKey
 from wallet.db import db
 from wallet.errors import WalletError
+from wallet.retry import run_in_transaction
 
 vouchers_cli = AppGroup("vouchers", help="Voucher keys, campaigns and expiry.")
 keys_cli = AppGroup("keys", help="Voucher signing keys (Ed25519, encrypted under the KEK).")
@@ -35,16 +36,16 @@ def _key_line(row: VoucherKey) -> dict[str, object]:
 @keys_cli.command("create")
 def keys_create() -> None:
     """Create a new active key (other active keys stay active)."""
-    row = svc.create_key(db.session(), voucher_kek(current_app))
-    db.session.commit()
+    row = run_in_transaction(db.session(), lambda: svc.create_key(
+        db.session(), voucher_kek(current_app)), what="vouchers keys create")
     click.echo(json.dumps(_key_line(row)))
 
 
 @keys_cli.command("rotate")
 def keys_rotate() -> None:
     """Create a new active key and retire the others (their vouchers stay valid)."""
-    row = svc.rotate_key(db.session(), voucher_kek(current_app))
-    db.session.commit()
+    row = run_in_transaction(db.session(), lambda: svc.rotate_key(
+        db.session(), voucher_kek(current_app)), what="vouchers keys rotate")
     click.echo(json.dumps(_key_line(row)))
 
 
@@ -53,10 +54,10 @@ def keys_rotate() -> None:
 def keys_revoke(kid: str) -> None:
     """Revoke a compromised key: every voucher it signed is rejected from now on."""
     try:
-        row = svc.revoke_key(db.session(), kid)
+        row = run_in_transaction(db.session(), lambda: svc.revoke_key(db.session(), kid),
+                                 what="vouchers keys revoke")
     except WalletError as exc:
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     click.echo(json.dumps(_key_line(row)))
 
 
@@ -76,8 +77,8 @@ def expire_command(batch: int) -> None:
     """
     total = count = 0
     while True:
-        done = svc.expire_due(db.session(), limit=batch)
-        db.session.commit()
+        done = run_in_transaction(db.session(), lambda: svc.expire_due(
+            db.session(), limit=batch), what="vouchers expire")
         count += len(done)
         total += sum(amount for _, amount in done)
         if len(done) < batch:
@@ -114,10 +115,10 @@ def campaign_command(count: int, value: int, funding: str, expires_at: str | Non
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         with click.progressbar(length=count, label="Issuing", file=sys.stderr) as bar:
-            campaign, issued = svc.issue_campaign(
+            campaign, issued = run_in_transaction(db.session(), lambda: svc.issue_campaign(
                 db.session(), count=count, value=value, funding=funding, expires_at=expiry,
-                label=label, kek=voucher_kek(current_app), progress=bar.update)
-        db.session.commit()
+                label=label, kek=voucher_kek(current_app), progress=bar.update),
+                what="vouchers campaign")
     except WalletError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None

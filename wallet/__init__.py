@@ -21,7 +21,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The application factory."""
-    app = Flask(
+    from wallet.web.requests import WalletFlask
+
+    app = WalletFlask(
         __name__,
         instance_path=(test_config or {}).get("INSTANCE_PATH"),
         instance_relative_config=True,

@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from wallet.config import instance_secret
 from wallet.db import db
 from wallet.ledger import audit
+from wallet.retry import run_in_transaction
 
 ledger_cli = AppGroup("ledger", help="Audit the ledger.")
 
@@ -34,8 +35,8 @@ def seal_command(batch: int | None) -> None:
     limit = batch or current_app.config["LEDGER_SEAL_BATCH"]
     total = 0
     while True:
-        result = audit.seal_batch(db.session(), key, limit=limit)
-        db.session.commit()
+        result = run_in_transaction(db.session(), lambda: audit.seal_batch(
+            db.session(), key, limit=limit), what="ledger seal")
         total += result.sealed
         if result.sealed < limit:
             break

@@ -78,3 +78,11 @@ class RateLimited(WalletError):
     type = "rate_limit_error"
     code = "rate_limited"
     default_message = "Too many requests."
+
+
+class ServiceUnavailable(WalletError):
+    """Answered with 503 and Retry-After: retrying the same request later is safe."""
+
+    type = "service_unavailable_error"
+    code = "service_unavailable"
+    default_message = "The service is unavailable; retry shortly."

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from wallet.credits import service as credits
 from wallet.db import db, utcnow
+from wallet.retry import run_in_transaction
 
 credits_cli = AppGroup("credits", help="Promotional credits: grant and expire.")
 
@@ -34,10 +35,10 @@ def _parse_when(value: str | None, days: int) -> datetime:
 def grant_command(user_id: str, amount: int, reason: str, expires_at: str | None, days: int,
                   reference: str | None) -> None:
     """Grant promotional credits to one person."""
-    lot, created = credits.grant_promotional(
-        db.session(), user_id, amount, _parse_when(expires_at, days), reason,
-        reference or f"cli:{secrets.token_hex(12)}")
-    db.session.commit()
+    reference = reference or f"cli:{secrets.token_hex(12)}"
+    lot, created = run_in_transaction(db.session(), lambda: credits.grant_promotional(
+        db.session(), user_id, amount, _parse_when(expires_at, days), reason, reference),
+        what="credits grant")
     click.echo(json.dumps({"id": lot.id, "user_id": lot.user_id, "credits": lot.credits,
                            "expires_at": lot.expires_at.isoformat() if lot.expires_at else None,
                            "created": created}))
@@ -49,8 +50,8 @@ def expire_command(batch: int) -> None:
     """Move expired promotional credits to breakage (safe to run concurrently, repeatedly)."""
     total = 0
     while True:
-        done = credits.expire_lots(db.session(), limit=batch)
-        db.session.commit()
+        done = run_in_transaction(db.session(), lambda: credits.expire_lots(
+            db.session(), limit=batch), what="credits expire")
         total += done
         if done < batch:
             break

@@ -276,7 +276,7 @@ class _Cursor:
             self.cursor.execute(sql, params)
             rows = self.cursor.fetchall()
         except self.errors as exc:
-            raise DBAPIError.instance(sql, params, exc, self.errors) from exc
+            raise self._wrapped(exc, sql, params) from exc
         return rows[0][0] if rows else None
 
     def execute(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -287,7 +287,18 @@ class _Cursor:
             else:
                 self.cursor.executemany(sql, rows)
         except self.errors as exc:
-            raise DBAPIError.instance(sql, rows, exc, self.errors) from exc
+            raise self._wrapped(exc, sql, rows) from exc
+
+    def _wrapped(self, exc: Exception, sql: str, params: Any) -> DBAPIError:
+        """As SQLAlchemy reports it: a lost connection is invalidated (its pool
+        recycles it) and flagged ``connection_invalidated``, so callers can retry."""
+        dialect = self.conn.dialect
+        lost = dialect.is_disconnect(
+            exc, self.conn.connection.dbapi_connection, self.cursor)  # type: ignore[arg-type]
+        if lost:
+            self.conn.invalidate(exc)
+        return cast(DBAPIError, DBAPIError.instance(
+            sql, params, exc, self.errors, connection_invalidated=lost, dialect=dialect))
 
 
 def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any]:

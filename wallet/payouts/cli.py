@@ -20,6 +20,7 @@ from wallet.errors import WalletError
 from wallet.payouts import service
 from wallet.payouts.config import load_payout_config
 from wallet.payouts.earnings import release
+from wallet.retry import run_in_transaction
 
 payouts_cli = AppGroup("payouts", help="Merchant earnings and payouts.")
 
@@ -39,8 +40,8 @@ def _now(value: str | None) -> datetime | None:
 def release_command(now_text: str | None, as_json: bool) -> None:
     """Move pending earnings older than WALLET_PAYOUT_HOLD_DAYS to available."""
     config = load_payout_config(current_app.config)
-    result = release(db.session(), config.hold_days, now=_now(now_text))
-    db.session.commit()
+    result = run_in_transaction(db.session(), lambda: release(
+        db.session(), config.hold_days, now=_now(now_text)), what="payouts release")
     summary = {"merchants": result.merchants, "released_merchants": result.released_merchants,
                "credits": result.credits}
     click.echo(json.dumps(summary) if as_json else
@@ -57,8 +58,8 @@ def run_command(as_json: bool, now_text: str | None, out_dir: str | None) -> Non
     """Pay every eligible merchant once, as one batch (pain.001 + CSV)."""
     config = load_payout_config(current_app.config)
     folder = Path(out_dir) if out_dir else Path(current_app.instance_path) / "payouts"
-    result = service.run_payouts(db.session(), config, out_dir=folder, now=_now(now_text))
-    db.session.commit()
+    result = run_in_transaction(db.session(), lambda: service.run_payouts(
+        db.session(), config, out_dir=folder, now=_now(now_text)), what="payouts run")
     if as_json:
         click.echo(json.dumps(result.as_dict()))
         return
@@ -76,11 +77,11 @@ def run_command(as_json: bool, now_text: str | None, out_dir: str | None) -> Non
 def _settle(payout_id: str, status: str, reason: str | None) -> None:
     config = load_payout_config(current_app.config)
     try:
-        payout = service.set_status(db.session(), config, payout_id, status, reason=reason)
+        payout = run_in_transaction(db.session(), lambda: service.set_status(
+            db.session(), config, payout_id, status, reason=reason), what="payouts mark")
     except WalletError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     click.echo(json.dumps(service.payout_view(config, payout)))
 
 
@@ -99,11 +100,11 @@ def submit_command(batch_id: str) -> None:
     """Mark a batch's pending payouts submitted (its file went to the bank)."""
     config = load_payout_config(current_app.config)
     try:
-        batch = service.submit_batch(db.session(), config, batch_id)
+        batch = run_in_transaction(db.session(), lambda: service.submit_batch(
+            db.session(), config, batch_id), what="payouts submit")
     except WalletError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     click.echo(json.dumps(service.batch_view(batch)))
 
 
@@ -113,11 +114,12 @@ def import_status_command(path: str) -> None:
     """Apply a bank status file: CSV (payout_id,status,reason) or camt.054 XML."""
     config = load_payout_config(current_app.config)
     try:
-        summary = service.import_status(db.session(), config, Path(path).read_bytes())
+        data = Path(path).read_bytes()
+        summary = run_in_transaction(db.session(), lambda: service.import_status(
+            db.session(), config, data), what="payouts import-status")
     except WalletError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     click.echo(json.dumps(summary))
 
 
@@ -130,9 +132,9 @@ def files_command(batch_id: str, out_dir: str | None) -> None:
     config = load_payout_config(current_app.config)
     folder = Path(out_dir) if out_dir else Path(current_app.instance_path) / "payouts"
     try:
-        files = service.build_batch_files(db.session(), config, batch_id, out_dir=folder)
+        files = run_in_transaction(db.session(), lambda: service.build_batch_files(
+            db.session(), config, batch_id, out_dir=folder), what="payouts files")
     except WalletError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
-    db.session.commit()
     click.echo(json.dumps(files))

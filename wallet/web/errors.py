@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from wallet.db import db
 from wallet.errors import WalletError
+from wallet.web.requests import raise_if_transient
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     415: ("invalid_request_error", "unsupported_media_type"),
     422: ("invalid_request_error", "invalid_parameters"),
     429: ("rate_limit_error", "rate_limited"),
+    500: ("api_error", "internal_error"),
+    503: ("service_unavailable_error", "service_unavailable"),
 }
 
 
@@ -97,6 +100,7 @@ def _first_validation_error(messages: Any, prefix: str = "") -> tuple[str, str |
 
 
 def handle_unexpected(error: Exception) -> Response:
+    raise_if_transient(error)  # a deadlock or lost connection: the request runs again
     log.exception("unhandled error (request %s)", g.get("request_id"))
     return _respond(500, error_body("api_error", "internal_error", "An internal error occurred."))
 

@@ -1,15 +1,20 @@
 """``Idempotency-Key`` on every POST that moves value.
 
-The first successful answer is stored with the request's work, in the same
-database transaction, and replayed for 24 hours. The same key with another
-body answers 409 ``idempotency_key_reused``; a second request arriving while
-the first still runs answers 409 ``idempotency_request_in_progress``.
+The key is claimed *inside* the request's own database transaction, and the first
+successful answer is stored in that same transaction: the work and its record
+commit together or not at all, so there is nothing to release when a request
+fails, is retried (``wallet.web.requests``) or its process is killed, and a retry
+never runs the work twice. The same key with another body answers 409
+``idempotency_key_reused``; answers are replayed for 24 hours.
 
-To make the claim visible to concurrent requests it is committed on its own
-before the work starts (the only other commit of a request). A request that
-fails (any 4xx/5xx) releases its claim, so the client may retry with the
-same key; a claim left by a crashed worker expires after ``CLAIM_TIMEOUT``.
-Keys are scoped to the caller: two merchants may use the same key.
+Two requests with one key at once: on PostgreSQL the first takes a
+transaction-scoped advisory lock on (caller, key) and the second, failing to get
+it, answers 409 ``idempotency_request_in_progress`` at once; the lock ends with
+the first one's transaction (commit, rollback, or its connection dying with a
+killed process). On SQLite writers run one at a time (``BEGIN IMMEDIATE``), so the
+second starts after the first committed and replays its answer. Keys are scoped to
+the caller: two merchants may use the same key. (Rows left ``in_progress`` by the
+earlier, separately committed claims are honoured until ``CLAIM_TIMEOUT``.)
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Response, request
-from sqlalchemy import Integer, String, Table, Text, UniqueConstraint, delete, select, update
+from sqlalchemy import Integer, String, Table, Text, UniqueConstraint, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,42 +87,27 @@ def request_fingerprint() -> str:
 
 
 def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
-    """Claim the key (committed at once), or answer with the stored/conflict result."""
+    """Hold the key for this transaction, or answer with the stored/conflict result."""
     session = db.session
-    session.commit()  # end the read-only transaction of authentication
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    now = utcnow()
-    inserted = session.execute(
-        dialect.insert(records_t).values(
-            scope=scope, key=key, fingerprint=fingerprint, state="in_progress", created_at=now,
-        ).on_conflict_do_nothing(index_elements=["scope", "key"]).returning(records_t.c.id)
-    ).scalar()
-    if inserted is not None:
-        session.commit()
-        return None
-    record = session.execute(
-        select(records_t).where(records_t.c.scope == scope, records_t.c.key == key)
-    ).one()
-    expired = record.created_at < now - (
-        REPLAY_WINDOW if record.state == "done" else CLAIM_TIMEOUT
-    )
-    if expired:
-        taken = cast(CursorResult[Any], session.execute(
-            update(records_t)
-            .where(records_t.c.id == record.id, records_t.c.created_at == record.created_at)
-            .values(fingerprint=fingerprint, state="in_progress", created_at=now,
-                    response_status=None, response_body=None)
-        )).rowcount
-        session.commit()
-        if taken == 1:
-            return None
+    if session.get_bind().dialect.name == "postgresql" and not session.execute(
+        text("SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0))"),
+        {"lock": f"idempotency\n{scope}\n{key}"},
+    ).scalar():
         raise Conflict("Another request with this Idempotency-Key is in progress.",
                        code="idempotency_request_in_progress", param=HEADER)
-    session.rollback()
+    record = session.execute(
+        select(records_t).where(records_t.c.scope == scope, records_t.c.key == key)
+    ).first()
+    if record is None:
+        return None
+    now = utcnow()
+    done = record.state == "done"
+    if record.created_at < now - (REPLAY_WINDOW if done else CLAIM_TIMEOUT):
+        return None  # expired: this request's answer replaces it
     if record.fingerprint != fingerprint:
         raise Conflict("This Idempotency-Key was used with different parameters.",
                        code="idempotency_key_reused", param=HEADER)
-    if record.state != "done":
+    if not done:
         raise Conflict("Another request with this Idempotency-Key is in progress.",
                        code="idempotency_request_in_progress", param=HEADER)
     replay = Response(record.response_body, status=record.response_status,
@@ -126,13 +116,17 @@ def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
     return replay
 
 
-def _release(scope: str, key: str) -> None:
-    db.session.rollback()
-    db.session.execute(
-        delete(records_t).where(records_t.c.scope == scope, records_t.c.key == key,
-                                records_t.c.state == "in_progress")
+def _store(scope: str, key: str, fingerprint: str, response: Response) -> None:
+    """Record the answer in the request's transaction (it commits with the work)."""
+    session = db.session
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {"fingerprint": fingerprint, "state": "done", "created_at": utcnow(),
+              "response_status": response.status_code,
+              "response_body": response.get_data(as_text=True)}
+    session.execute(
+        dialect.insert(records_t).values(scope=scope, key=key, **values)
+        .on_conflict_do_update(index_elements=["scope", "key"], set_=values)
     )
-    db.session.commit()
 
 
 def idempotent(view: F) -> F:
@@ -142,24 +136,13 @@ def idempotent(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         scope = principal().scope_key
         key = _key_from_header()
-        replay = _claim(scope, key, request_fingerprint())
+        fingerprint = request_fingerprint()
+        replay = _claim(scope, key, fingerprint)
         if replay is not None:
             return replay
-        try:
-            response = view(*args, **kwargs)
-        except BaseException:
-            _release(scope, key)
-            raise
-        response = cast(Response, response)
-        if response.status_code >= 400:
-            _release(scope, key)
-            return response
-        db.session.execute(
-            update(records_t)
-            .where(records_t.c.scope == scope, records_t.c.key == key)
-            .values(state="done", response_status=response.status_code,
-                    response_body=response.get_data(as_text=True))
-        )
+        response = cast(Response, view(*args, **kwargs))
+        if response.status_code < 400:
+            _store(scope, key, fingerprint, response)
         return response
 
     return cast(F, wrapper)

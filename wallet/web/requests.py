@@ -1,14 +1,18 @@
-"""Per-request plumbing: request ids in logs and headers, the one commit point."""
+"""Per-request plumbing: request ids in logs and headers, the one commit point, and
+the retry of the request's unit of work (``WalletFlask``, see ``wallet.retry``)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import secrets
+import time
 
 from flask import Flask, Response, g, has_request_context, request
 
+from wallet import retry
 from wallet.db import db
+from wallet.errors import ServiceUnavailable
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -22,16 +26,82 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+RETRY_AFTER_SECONDS = 1
+_REQUEST_ID_KEY = "wallet.request_id"  # in the WSGI environ: one id for every attempt
+
+
+class TransientFailure(Exception):
+    """The request's unit of work hit a transient database failure (``wallet.retry``)."""
+
+    def __init__(self, kind: str, error: BaseException) -> None:
+        super().__init__(kind)
+        self.kind, self.error = kind, error
+
+
+class WalletFlask(Flask):
+    """Flask, with each request's unit of work run again after a transient failure.
+
+    The unit of work is everything ``full_dispatch_request`` does: before-request
+    hooks (authentication), the view, error handlers and the commit point. Nothing
+    is answered before the commit, so running it again is safe; a connection lost
+    during COMMIT answers 503 ``service_unavailable`` with Retry-After instead.
+    """
+
+    def full_dispatch_request(self) -> Response:
+        attempt = 0
+        while True:
+            try:
+                return super().full_dispatch_request()
+            except TransientFailure as failure:
+                attempt += 1
+                retry.discard(db.session(), failure.kind)
+                if attempt >= retry.MAX_ATTEMPTS:
+                    return self._unavailable(f"{failure.kind} on every attempt")
+                retry.note_retry(failure.kind, attempt, failure.error,
+                                 f"request {request.environ.get(_REQUEST_ID_KEY)}")
+                time.sleep(retry.backoff(attempt))
+            except retry.CommitOutcomeUnknown as lost:
+                return self._unavailable(f"connection lost during commit ({lost})")
+
+    def _unavailable(self, why: str) -> Response:
+        from wallet.web.errors import handle_wallet_error
+
+        logging.getLogger("wallet.retry").error(
+            "request %s answers 503: %s", request.environ.get(_REQUEST_ID_KEY), why)
+        response = handle_wallet_error(ServiceUnavailable(
+            "The service could not complete this request; retry it (with the same "
+            "Idempotency-Key) shortly."))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return self.finalize_request(response, from_error_handler=True)
+
+
+def raise_if_transient(error: BaseException) -> None:
+    """Called by the error handler: a transient failure leaves the handler so that
+    ``WalletFlask`` can run the unit of work again."""
+    kind = retry.transient_kind(error)
+    if kind is not None:
+        raise TransientFailure(kind, error) from error
+
+
 def _assign_request_id() -> None:
     g.pop("principal", None)  # never carry a caller over from an outer app context
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = given if _VALID_REQUEST_ID.match(given) else f"req_{secrets.token_hex(8)}"
+    if _REQUEST_ID_KEY not in request.environ:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        request.environ[_REQUEST_ID_KEY] = (
+            given if _VALID_REQUEST_ID.match(given) else f"req_{secrets.token_hex(8)}")
+    g.request_id = request.environ[_REQUEST_ID_KEY]
 
 
 def _commit_and_tag(response: Response) -> Response:
     """The one commit point: commit a successful request, roll back any other."""
     if response.status_code < 400:
-        db.session.commit()
+        try:
+            retry.commit(db.session())
+        except retry.CommitOutcomeUnknown:
+            raise
+        except Exception as exc:
+            raise_if_transient(exc)
+            raise
     else:
         db.session.rollback()
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
