@@ -177,7 +177,8 @@ def _existing(session: Session, buyer: Buyer, key: str, fingerprint: str
     if row["fingerprint"] != fingerprint:
         raise Conflict("This Idempotency-Key was used with different parameters.",
                        code="idempotency_key_reused", param="Idempotency-Key")
-    return _public(dict(row))
+    # A replay is the first answer, byte for byte: refunds made since do not show.
+    return _public({**row, "refunded": 0})
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
