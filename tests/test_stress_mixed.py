@@ -3,9 +3,11 @@
 At least 32 client threads for at least 30 seconds (``WALLET_STRESS_THREADS``,
 ``WALLET_STRESS_SECONDS``) against gunicorn in production mode (2 workers x 8
 threads, its own processes, on a free port), with the jobs that run from cron (credit
-and voucher expiry, release of earnings, payout runs) running at the same time. Afterwards: no 5xx, every acknowledged operation exists
-exactly once, every resend replayed its first answer, the books balance and
-``ledger verify`` passes. The numbers go to docs/ledger.md.
+and voucher expiry, release of earnings, payout runs) running at the same time.
+Afterwards: no 5xx, no deadlock (the lock order holds; the retry net would hide one),
+every acknowledged operation exists exactly once, every resend replayed its first
+answer, the books balance and ``ledger verify`` passes. The numbers go to
+docs/ledger.md.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import random
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.conftest import migrated_app
 from tests.support.databases import temporary_database
@@ -36,6 +40,7 @@ from tests.support.mixed_workload import (
 )
 from wallet.db import db
 from wallet.topups.api import runtime
+from wallet.topups.providers.sandbox import SandboxProvider
 
 THREADS = int(os.environ.get("WALLET_STRESS_THREADS", "32"))
 SECONDS = float(os.environ.get("WALLET_STRESS_SECONDS", "30"))
@@ -68,12 +73,14 @@ def test_every_flow_at_once_over_http(engine_name: str, tmp_path: Path) -> None:
                 db.engine.dispose()
 
 
-def run_and_check(app, server: Gunicorn, engine_name: str) -> None:  # type: ignore[no-untyped-def]
+def run_and_check(app: Flask, server: Gunicorn, engine_name: str) -> None:
     actors = seed(app)
     provider = runtime(app).provider("sandbox")
 
-    def sign(kind: str, topup: dict, amount: int) -> tuple[bytes, str]:  # type: ignore[type-arg]
-        return provider.build_event(  # type: ignore[union-attr]
+    assert isinstance(provider, SandboxProvider)
+
+    def sign(kind: Any, topup: dict[str, Any], amount: int) -> tuple[bytes, str]:
+        return provider.build_event(
             kind, topup_id=topup["id"], provider_ref=topup["checkout_url"].rsplit("/", 1)[1],
             amount_minor=amount, currency=topup["currency"],
             payment_ref=f"pi_sbx_{topup['id']}")

@@ -32,6 +32,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from werkzeug.serving import make_server
 
+from vouchers.models import Voucher, VoucherRedemption
 from wallet.credits.models import CreditLot
 from wallet.db import db
 from wallet.ledger import chart
@@ -42,7 +43,6 @@ from wallet.payouts.earnings import lock_payout_account
 from wallet.people import service as people_service
 from wallet.purchases.models import Purchase, Refund
 from wallet.topups.models import TopUp
-from vouchers.models import Voucher, VoucherRedemption
 
 IBAN = "DE89370400440532013000"
 WORKLOAD_CONFIG: dict[str, Any] = {
