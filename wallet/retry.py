@@ -85,14 +85,14 @@ def backoff(attempt: int) -> float:
     return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
 
 
-def discard(session: Session, kind: str) -> None:
-    """End the failed transaction; a dead connection is thrown away, not rolled back."""
+def discard(session: Session, kind: str | None = None) -> None:
+    """End the transaction, writing nothing; a dead connection is thrown away."""
     if kind == DISCONNECT:
         session.invalidate()
         return
     try:
         session.rollback()
-    except DBAPIError:
+    except DBAPIError:  # the connection died since: there is nothing left to roll back
         session.invalidate()
 
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from wallet.db import db
 from wallet.errors import WalletError
+from wallet.retry import discard
 from wallet.web.requests import raise_if_transient
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def error_body(
 
 
 def _respond(status: int, body: dict[str, Any], headers: Any = None) -> Response:
-    db.session.rollback()
+    discard(db.session())
     response = jsonify(body)
     response.status_code = status
     if headers:

@@ -103,7 +103,7 @@ def _commit_and_tag(response: Response) -> Response:
             raise_if_transient(exc)
             raise
     else:
-        db.session.rollback()
+        retry.discard(db.session())
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     return response
 
