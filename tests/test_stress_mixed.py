@@ -126,6 +126,12 @@ def run_and_check(app: Flask, server: Gunicorn, engine_name: str) -> None:
           f"({ops / elapsed:.0f}/s), statuses {dict(sorted(statuses.items()))}, "
           f"unit-of-work retries {retries} "
           f"({server_log.count('deadlock, running')} after a deadlock)")
+    latency: dict[str, list[float]] = {}
+    for answer in journal.answers:
+        latency.setdefault(answer.op, []).append(answer.elapsed)
+    print("latency (mean/max ms): " + ", ".join(
+        f"{op} {1000 * sum(v) / len(v):.0f}/{1000 * max(v):.0f}"
+        for op, v in sorted(latency.items())))
     assert not cron_failures, cron_failures[:3]
     assert "Traceback" not in server_log, server_log[-3000:]
     assert "deadlock, running" not in server_log, "the lock order was broken"

@@ -48,9 +48,10 @@ class Gunicorn:
     """Start, kill -9 and restart one gunicorn master with its workers."""
 
     def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2,
-                 threads: int = 8) -> None:
+                 threads: int = 8, app_dir: Path = PROJECT) -> None:
         self.env, self.log_path = env, log_path
         self.workers, self.threads = workers, threads
+        self.app_dir = app_dir  # the source tree it serves (another checkout: a baseline)
         self.process: subprocess.Popen[bytes] | None = None
         self.base_url = ""
 
@@ -61,9 +62,10 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [str(GUNICORN), "--worker-class", "gthread", "--workers", str(self.workers),
                  "--threads", str(self.threads), "--bind", "127.0.0.1:0",
-                 "--graceful-timeout", "5", "--timeout", "120", "wallet:create_app()"],
-                cwd=PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                 "--graceful-timeout", "5", "--timeout", "120", "--chdir", str(self.app_dir),
+                 "wallet:create_app()"],
+                cwd=self.app_dir, env={**self.env, "PYTHONPATH": str(self.app_dir)},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log()[offset:]
