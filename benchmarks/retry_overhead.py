@@ -79,7 +79,7 @@ def main() -> None:
         modes = [("retry loop", with_retry), ("plain Flask", plain)]
         for n in range(args.rounds):
             for label, dispatch in modes if n % 2 == 0 else modes[::-1]:  # ABBA order
-                app.full_dispatch_request = dispatch  # type: ignore[method-assign]
+                app.full_dispatch_request = dispatch  # type: ignore[method-assign,assignment]
                 samples[label].append(cpu_per_purchase(app, token, args.per_round))
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "

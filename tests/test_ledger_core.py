@@ -200,3 +200,39 @@ def test_open_account_is_idempotent_and_checks_attributes(session: Session) -> N
         core.open_account(session, "x:1", kind="k", asset="EUR")
     with pytest.raises(InvalidPosting):
         core.open_account(session, "x:2", kind="k", asset="CREDIT", shards=0)
+
+
+def test_hold_reads_balances_and_post_credits_the_held_shard(
+    session: Session, accounts: dict[str, int]
+) -> None:
+    """``hold`` locks what a flow will post to (one shard of a credited hot account, every
+    shard of a drained one) and reads the balances; ``post(held=)`` uses that shard."""
+    post(session, reference="fund", kind="topup",
+         moves=[Move(accounts["clearing"], accounts["alice"], 500)])
+    held = core.hold(session, [accounts["alice"], accounts["merchant"]])
+    assert held.balances == {accounts["alice"]: 500}
+    shard = held.shards[accounts["merchant"]]
+    assert 0 <= shard < chart.HOT_SHARDS
+    post(session, reference="buy", kind="purchase",
+         moves=[Move(accounts["alice"], accounts["merchant"], 120)], held=held)
+    rows = dict(session.execute(
+        select(core.balances_t.c.shard, core.balances_t.c.balance)
+        .where(core.balances_t.c.account_id == accounts["merchant"])).all())
+    assert rows[shard] == 120 and sum(rows.values()) == 120
+
+    drained = core.hold(session, [accounts["available"]], drain=[accounts["merchant"]])
+    assert drained.balances == {accounts["merchant"]: 120, accounts["available"]: 0}
+    assert drained.shards == {}
+
+
+def test_post_after_hold_moves_only_held_accounts(
+    session: Session, accounts: dict[str, int]
+) -> None:
+    post(session, reference="fund", kind="topup",
+         moves=[Move(accounts["clearing"], accounts["alice"], 500)])
+    held = core.hold(session, [accounts["alice"], accounts["merchant"]])
+    before = count_rows(session)
+    with pytest.raises(InvalidPosting):
+        post(session, reference="sneaky", kind="transfer",
+             moves=[Move(accounts["alice"], accounts["bob"], 10)], held=held)
+    assert count_rows(session) == before

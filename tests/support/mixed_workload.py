@@ -481,7 +481,7 @@ def books_balance(app: Flask, actors: Actors) -> None:
                 .where(Purchase.merchant_id == shop.id))
             redeemed = session.scalar(select(func.coalesce(func.sum(VoucherRedemption.amount), 0))
                                       .where(VoucherRedemption.merchant_id == shop.id))
-            assert earned == sold + redeemed, shop.id
+            assert earned == int(sold or 0) + int(redeemed or 0), shop.id
         refunded = session.execute(text(
             "SELECT p.id FROM purchases p LEFT JOIN refunds r ON r.purchase_id = p.id "
             "GROUP BY p.id, p.refunded, p.amount "
