@@ -17,7 +17,10 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,60 +73,70 @@ def _load(mixed: Mixed, base_url: str, journal: Journal, seconds: float,
     return clients
 
 
-def _start(engine_name: str, url: str, tmp_path: Path) -> tuple[Flask, Gunicorn]:
-    app = migrated_app(url, tmp_path / "instance", **WORKLOAD_CONFIG, **SECRETS)
-    server = Gunicorn(production_env(url, WORKLOAD_CONFIG), tmp_path / "gunicorn.log",
-                      workers=2, threads=8)
-    return app, server
+@dataclass
+class Running:
+    """A migrated database with the actors, a started server, and the keyed workload."""
+
+    url: str
+    app: Flask
+    server: Gunicorn
+    actors: Actors
+    journal: Journal
+    mixed: Mixed
+    base_url: str
 
 
-def _dispose(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+@contextmanager
+def running(engine_name: str, tmp_path: Path) -> Iterator[Running]:
+    with temporary_database(engine_name, tmp_path) as url:
+        app = migrated_app(url, tmp_path / "instance", **WORKLOAD_CONFIG, **SECRETS)
+        server = Gunicorn(production_env(url, WORKLOAD_CONFIG), tmp_path / "gunicorn.log",
+                          workers=2, threads=8)
+        try:
+            actors, journal = seed(app), Journal()
+            mixed = Mixed(actors, resend_rate=0, ops=KEYED_OPS)
+            base_url = server.start()
+            _prepare(mixed, Client(base_url, journal))
+            yield Running(url, app, server, actors, journal, mixed, base_url)
+        finally:
+            server.kill()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.mark.slow
 def test_kill_9_mid_load_then_every_unanswered_request_once(engine_name: str,
                                                             tmp_path: Path) -> None:
-    with temporary_database(engine_name, tmp_path) as url:
-        app, server = _start(engine_name, url, tmp_path)
-        try:
-            actors = seed(app)
-            journal = Journal()
-            mixed = Mixed(actors, resend_rate=0, ops=KEYED_OPS)
-            base_url = server.start()
-            _prepare(mixed, Client(base_url, journal))
-            killed = threading.Event()
+    with running(engine_name, tmp_path) as run:
+        app, server, journal, mixed = run.app, run.server, run.journal, run.mixed
+        killed = threading.Event()
 
-            def kill() -> None:
-                server.kill()
-                killed.set()
-
-            killer = threading.Timer(3.0, kill)
-            killer.start()
-            _load(mixed, base_url, journal, seconds=4, stop=killed)
-            killer.join()
-            unanswered = [a for a in journal.answers if a.status == 0]
-            assert unanswered, "the kill should have cut some requests off"
-
-            restarted = server.start()
-            with ThreadPoolExecutor(THREADS) as pool:
-                settled = list(pool.map(
-                    lambda first: settle(Client(restarted, journal), first), unanswered))
-            for first, (final, _) in zip(unanswered, settled, strict=True):
-                assert not not_final(final), (first, final)
-                assert final.status < 500, final
-            waits = [waited for _, waited in settled]
-            print(f"\nkill -9 ({engine_name}): {len(journal.answers)} requests, "
-                  f"{len(unanswered)} unanswered and sent again after the restart, "
-                  f"longest wait {max(waits):.2f} s; statuses {dict(journal.statuses())}")
-            assert max(waits) < 10, "a key left by the killed process blocked its retry"
-            server.stop()
-            check_books(app, journal, actors)
-        finally:
+        def kill() -> None:
             server.kill()
-            _dispose(app)
+            killed.set()
+
+        killer = threading.Timer(3.0, kill)
+        killer.start()
+        _load(mixed, run.base_url, journal, seconds=4, stop=killed)
+        killer.join()
+        unanswered = [a for a in journal.answers if a.status == 0]
+        assert unanswered, "the kill should have cut some requests off"
+
+        restarted = server.start()
+        with ThreadPoolExecutor(THREADS) as pool:
+            settled = list(pool.map(
+                lambda first: settle(Client(restarted, journal), first), unanswered))
+        for first, (final, _) in zip(unanswered, settled, strict=True):
+            assert not not_final(final), (first, final)
+            assert final.status < 500, final
+        waits = [waited for _, waited in settled]
+        print(f"\nkill -9 ({engine_name}): {len(journal.answers)} requests, "
+              f"{len(unanswered)} unanswered and sent again after the restart, "
+              f"longest wait {max(waits):.2f} s; statuses {dict(journal.statuses())}")
+        assert max(waits) < 10, "a key left by the killed process blocked its retry"
+        server.stop()
+        check_books(app, journal, run.actors)
 
 
 @pytest.mark.slow
@@ -131,53 +144,45 @@ def test_kill_9_mid_load_then_every_unanswered_request_once(engine_name: str,
 def test_terminated_database_sessions_mid_load(engine_name: str, tmp_path: Path) -> None:
     if engine_name != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's")
-    with temporary_database(engine_name, tmp_path) as url:
-        app, server = _start(engine_name, url, tmp_path)
-        try:
-            actors = seed(app)
-            journal = Journal()
-            mixed = Mixed(actors, resend_rate=0, ops=KEYED_OPS)
-            base_url = server.start()
-            _prepare(mixed, Client(base_url, journal))
-            stop_killing = threading.Event()
-            killed: list[int] = []
-            terminator = threading.Thread(
-                target=_terminate_sessions, args=(url, stop_killing, killed), daemon=True)
-            terminator.start()
-            _load(mixed, base_url, journal, seconds=8)
-            stop_killing.set()
-            terminator.join(30)
-            during = list(journal.answers)
+    with running(engine_name, tmp_path) as run:
+        app, server, journal, mixed = run.app, run.server, run.journal, run.mixed
+        base_url, url = run.base_url, run.url
+        stop_killing = threading.Event()
+        killed: list[int] = []
+        terminator = threading.Thread(
+            target=_terminate_sessions, args=(url, stop_killing, killed), daemon=True)
+        terminator.start()
+        _load(mixed, base_url, journal, seconds=8)
+        stop_killing.set()
+        terminator.join(30)
+        during = list(journal.answers)
 
-            recovery = Journal()
-            _load(mixed, base_url, recovery, seconds=3)
-            client = Client(base_url, recovery)
-            for first in [a for a in during if a.status == 503]:
-                final, _ = settle(client, first)
-                assert final.status < 500, final
-            server.stop()
-            log = server.log()
-            statuses = Counter(a.status for a in during)
-            print(f"\npg_terminate_backend: {sum(killed)} sessions terminated in "
-                  f"{len(killed)} rounds; {len(during)} requests: {dict(statuses)}; "
-                  f"retries logged {log.count('running it again')}; after: "
-                  f"{dict(recovery.statuses())}")
-            assert sum(killed) > 0
-            for answer in during:
-                assert answer.status != 0, answer
-                assert answer.status < 500 or answer.status == 503, answer
-                if answer.status == 503:
-                    assert answer.json["error"]["code"] == "service_unavailable", answer
-                    assert set(answer.json) == {"error"}
-                    assert answer.headers.get("Retry-After") == "1"
-            assert all(a.status < 500 for a in recovery.answers), recovery.statuses()
-            assert "Traceback" not in log, log[-3000:]
+        recovery = Journal()
+        _load(mixed, base_url, recovery, seconds=3)
+        client = Client(base_url, recovery)
+        for first in [a for a in during if a.status == 503]:
+            final, _ = settle(client, first)
+            assert final.status < 500, final
+        server.stop()
+        log = server.log()
+        statuses = Counter(a.status for a in during)
+        print(f"\npg_terminate_backend: {sum(killed)} sessions terminated in "
+              f"{len(killed)} rounds; {len(during)} requests: {dict(statuses)}; "
+              f"retries logged {log.count('running it again')}; after: "
+              f"{dict(recovery.statuses())}")
+        assert sum(killed) > 0
+        for answer in during:
+            assert answer.status != 0, answer
+            assert answer.status < 500 or answer.status == 503, answer
+            if answer.status == 503:
+                assert answer.json["error"]["code"] == "service_unavailable", answer
+                assert set(answer.json) == {"error"}
+                assert answer.headers.get("Retry-After") == "1"
+        assert all(a.status < 500 for a in recovery.answers), recovery.statuses()
+        assert "Traceback" not in log, log[-3000:]
 
-            journal.answers.extend(recovery.answers)
-            check_books(app, journal, actors)
-        finally:
-            server.kill()
-            _dispose(app)
+        journal.answers.extend(recovery.answers)
+        check_books(app, journal, run.actors)
 
 
 def _terminate_sessions(url: str, stop: threading.Event, killed: list[int]) -> None:
