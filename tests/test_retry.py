@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import create_engine, text
 
+from tests.conftest import make_app
 from wallet import retry
 from wallet.db import db
 from wallet.ledger import chart
@@ -201,3 +203,14 @@ def test_the_retries_are_bounded(pg_app: Flask) -> None:
     assert answer.json["error"]["code"] == "service_unavailable"
     assert attempts == list(range(1, retry.MAX_ATTEMPTS + 1))
     assert probe_rows(pg_app) == []
+
+
+def test_an_unreachable_database_answers_503(engine_name: str, tmp_path: Path) -> None:
+    """No connection at all (the server is down): a few attempts, then 503, never 500."""
+    url = {"sqlite": f"sqlite:///{tmp_path}/missing/dir/wallet.sqlite3",
+           "postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/wallet"}[engine_name]
+    app = make_app(url, tmp_path / "instance")
+    answer = app.test_client().get("/v1/balance", headers={"Authorization": "Bearer sk_x"})
+    assert answer.status_code == 503, answer.json
+    assert answer.json["error"]["code"] == "service_unavailable"
+    assert answer.headers["Retry-After"] == "1"

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 log = logging.getLogger("wallet.retry")
@@ -75,6 +75,8 @@ def _kind_of(error: DBAPIError) -> str | None:
         return DEADLOCK
     if error.connection_invalidated or sqlstate.startswith(DISCONNECT_SQLSTATES):
         return DISCONNECT
+    if isinstance(error, OperationalError) and error.statement is None and not sqlstate:
+        return DISCONNECT  # no connection could be made (the server is down or restarting)
     if isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig):
         return BUSY
     return None
