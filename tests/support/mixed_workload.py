@@ -15,14 +15,12 @@ no balance that forbids it is negative, and ``ledger verify`` passes.
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,7 +28,6 @@ from typing import Any
 import requests
 from flask import Flask
 from sqlalchemy import func, select, text
-from werkzeug.serving import make_server
 
 from vouchers.models import Voucher, VoucherRedemption
 from wallet.credits.models import CreditLot
@@ -387,23 +384,6 @@ def run_threads(threads: int, seconds: float, work: Callable[[int], None]) -> No
         t.join(seconds + 120)
     assert not errors, errors
     assert not any(t.is_alive() for t in pool), "a client thread did not finish"
-
-
-@contextmanager
-def served(app: Flask) -> Iterator[str]:
-    """The app behind a real threaded HTTP server on a free port of 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    access_log = logging.getLogger("werkzeug")
-    level = access_log.level
-    access_log.setLevel(logging.WARNING)  # one line per request would drown the output
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
-        access_log.setLevel(level)
 
 
 # --- the checks ------------------------------------------------------------------------------
