@@ -29,6 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     load_config(app, test_config)
+    from wallet.production import refuse_unsafe
+
+    refuse_unsafe(app)
 
     from wallet import models  # noqa: F401  (register every table)
     from wallet.extensions import api, db, limiter, migrate

@@ -369,5 +369,8 @@ def sandbox_checkout(provider_ref: str) -> ResponseReturnValue:
 
 
 def register(app: Flask, api: Api) -> None:
+    """The top-up API and pages; production builds its provider at start (never lazily)."""
+    if is_production(app):
+        runtime(app)
     api.register_blueprint(blp)
     app.register_blueprint(pages)
