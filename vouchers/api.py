@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -29,6 +29,7 @@ from wallet.errors import InvalidRequest, Unprocessable
 from wallet.extensions import limiter
 from wallet.web.auth import principal, requires
 from wallet.web.idempotency import idempotent
+from wallet.web.json_body import Blueprint
 
 blp = Blueprint("vouchers", __name__, url_prefix="/v1",
                 description="Signed QR vouchers: issue, verify, redeem, claim, revoke.")

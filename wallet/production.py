@@ -93,7 +93,7 @@ def secret_problem(name: str, value: Any, decode: Callable[[str], bytes]) -> str
         return f"{variable} is a known example value; {fix}"
     try:
         raw = decode(text)
-    except Exception:  # noqa: BLE001  (any decoding failure is the same problem)
+    except Exception:
         return f"{variable} does not decode (base64 of {SECRET_BYTES} bytes expected); {fix}"
     why = weakness(raw)
     return None if why is None else f"{variable} {why}; {fix}"

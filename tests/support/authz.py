@@ -142,7 +142,7 @@ def _call(client: FlaskClient, endpoint: Endpoint, headers: dict[str, str]) -> A
     return client.open(endpoint.path, method=endpoint.method, **kwargs)
 
 
-def _signed_in_client(client: FlaskClient, principals: Principals) -> FlaskClient:
+def signed_in_client(client: FlaskClient, principals: Principals) -> FlaskClient:
     browser = client.application.test_client()
     with browser.session_transaction() as cookie_session:
         cookie_session[SESSION_USER_KEY] = principals.user_id
@@ -177,7 +177,7 @@ def check_endpoint(client: FlaskClient, session: Session, principals: Principals
         if kind in allowed:
             continue
         if kind == "user_session":
-            browser = _signed_in_client(client, principals)
+            browser = signed_in_client(client, principals)
             response = _call(browser, endpoint, {"X-CSRF-Token": principals.csrf_token})
         else:
             response = _call(anonymous, endpoint, principals.headers(kind))

@@ -22,7 +22,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, g, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -38,6 +38,7 @@ from wallet.people.models import User
 from wallet.web.auth import SESSION_USER_KEY, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import PositiveInt64, Text, looks_like_id
+from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
 
 web = FlaskBlueprint("oauth", __name__, url_prefix="/oauth", template_folder="templates")

@@ -16,7 +16,7 @@ from flask import Flask, current_app, redirect, render_template, request, sessio
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, ValidationError, fields, validate
 
 from wallet.db import db
@@ -29,6 +29,7 @@ from wallet.people.models import User
 from wallet.web.auth import SESSION_USER_KEY, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import Text, get_by_id
+from wallet.web.json_body import NO_BODY, Blueprint, json_body
 
 blp = Blueprint("people", __name__, url_prefix="/v1",
                 description="People: sign-up, sign-in, the signed-in person.")
@@ -42,7 +43,8 @@ def signin_limit() -> str:
 
 
 def _email_key() -> str:
-    body = request.get_json(silent=True) if request.is_json else request.form
+    parsed = json_body()
+    body = request.form if parsed is NO_BODY else parsed
     email = body.get("email") if body is not None and hasattr(body, "get") else None
     return f"email:{str(email).strip().lower()[:320]}" if email else get_remote_address()
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wallet.db import Base, BigIntPK, UTCDateTime, db, utcnow
 from wallet.errors import Conflict, InvalidRequest
 from wallet.web.auth import principal
+from wallet.web.json_body import NO_BODY, json_body
 
 HEADER = "Idempotency-Key"
 REPLAY_WINDOW = timedelta(hours=24)
@@ -73,11 +74,11 @@ def _key_from_header() -> str:
 
 def request_fingerprint() -> str:
     """A digest of method, path and body (JSON bodies compared by content)."""
-    raw = request.get_data(cache=True)
-    try:
-        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")) if raw else ""
-    except ValueError:
-        body = raw.hex()
+    parsed = json_body()
+    if parsed is NO_BODY:
+        body = request.get_data(cache=True).hex()
+    else:
+        body = json.dumps(parsed, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
