@@ -159,3 +159,15 @@ def test_the_parser_limits_directly() -> None:
         with pytest.raises(jsonparse.InvalidJSON) as caught:
             jsonparse.loads(body)
         assert caught.value.code == code
+
+
+def test_every_api_blueprint_reads_the_one_parsed_body(app: Flask) -> None:
+    import flask_smorest
+
+    from wallet.web.json_body import Blueprint
+
+    api_blueprints = [bp for bp in app.blueprints.values()
+                      if isinstance(bp, flask_smorest.Blueprint)]
+    assert len(api_blueprints) >= 8
+    assert all(isinstance(bp, Blueprint) for bp in api_blueprints), [
+        bp.name for bp in api_blueprints if not isinstance(bp, Blueprint)]
