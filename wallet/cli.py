@@ -1,4 +1,4 @@
-"""App-level commands: ``flask --app wallet ledger seal|verify``.
+"""App-level commands: ``flask --app wallet ledger seal|verify``, ``idempotency purge``.
 
 They live here, not in ``wallet/ledger/``, so the ledger package stays free of Flask."""
 
@@ -15,8 +15,10 @@ from flask.cli import AppGroup
 from wallet.config import instance_secret
 from wallet.db import db
 from wallet.ledger import audit
+from wallet.web.idempotency import PURGE_BATCH, purge_expired
 
 ledger_cli = AppGroup("ledger", help="Audit the ledger.")
+idempotency_cli = AppGroup("idempotency", help="Stored Idempotency-Key answers.")
 
 
 def ledger_signing_key(app: Flask) -> Ed25519PrivateKey:
@@ -68,3 +70,16 @@ def verify_command(as_json: bool) -> None:
         click.echo("ledger OK" if report.ok else f"ledger FAILED: {len(report.problems)} problems")
     if not report.ok:
         sys.exit(1)
+
+
+@idempotency_cli.command("purge")
+def purge_idempotency_command() -> None:
+    """Delete Idempotency-Key records older than 24 hours (cron: hourly)."""
+    total = 0
+    while True:
+        deleted = purge_expired(db.session(), limit=PURGE_BATCH)
+        db.session.commit()
+        total += deleted
+        if deleted < PURGE_BATCH:
+            break
+    click.echo(json.dumps({"purged": total}))
