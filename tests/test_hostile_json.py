@@ -60,7 +60,8 @@ def json_endpoints(app: Flask) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _client_for(client: FlaskClient, p: Principals, kind: str) -> tuple[FlaskClient, dict[str, str]]:
+def _client_for(client: FlaskClient, p: Principals,
+                kind: str) -> tuple[FlaskClient, dict[str, str]]:
     headers = {"Content-Type": "application/json",
                "Idempotency-Key": f"hostile-{uuid.uuid4().hex}"}
     if kind == "session":

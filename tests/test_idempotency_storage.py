@@ -1,4 +1,5 @@
-"""Stored Idempotency-Key answers: no voucher secret in clear, replayed intact, purged after 24 h."""
+"""Stored Idempotency-Key answers: no voucher secret in clear, replayed intact, purged
+after 24 hours."""
 
 from __future__ import annotations
 

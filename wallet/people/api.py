@@ -8,6 +8,10 @@ attempts count.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,19 +21,22 @@ from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
+from limits import parse_many
 from marshmallow import Schema, ValidationError, fields, validate
 
 from wallet.db import db
-from wallet.errors import NotFound, WalletError
+from wallet.errors import AuthenticationError, NotFound, WalletError
 from wallet.extensions import limiter
 from wallet.oauth.models import OAuthGrant
 from wallet.people import csrf
 from wallet.people import service as people
 from wallet.people.models import User
+from wallet.web import lockouts
 from wallet.web.auth import SESSION_USER_KEY, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import Text, get_by_id
-from wallet.web.json_body import NO_BODY, Blueprint, json_body
+from wallet.web.json_body import Blueprint
+from wallet.web.lockouts import Rule
 
 blp = Blueprint("people", __name__, url_prefix="/v1",
                 description="People: sign-up, sign-in, the signed-in person.")
@@ -38,36 +45,34 @@ web = FlaskBlueprint("people_web", __name__, template_folder="templates")
 DEFAULT_SIGNIN_LIMIT = "10 per minute;100 per hour"
 
 
-def signin_limit() -> str:
-    return str(current_app.config.get("SIGNIN_RATE_LIMIT", DEFAULT_SIGNIN_LIMIT))
+def signin_checks(email: str) -> list[tuple[Rule, str]]:
+    """``WALLET_SIGNIN_RATE_LIMIT`` (failed sign-ins) per email and per client address."""
+    spec = str(current_app.config.get("SIGNIN_RATE_LIMIT", DEFAULT_SIGNIN_LIMIT))
+    account = hashlib.sha256(email.strip().lower()[:320].encode()).hexdigest()[:40]
+    checks = []
+    for i, item in enumerate(parse_many(spec)):
+        window = timedelta(seconds=item.get_expiry())
+        checks.append((Rule(f"signin-email-{i}", item.amount, window), account))
+        checks.append((Rule(f"signin-addr-{i}", item.amount, window),
+                       get_remote_address() or "-"))
+    return checks
 
 
-def _email_key() -> str:
-    parsed = json_body()
-    body = request.form if parsed is NO_BODY else parsed
-    email = body.get("email") if body is not None and hasattr(body, "get") else None
-    return f"email:{str(email).strip().lower()[:320]}" if email else get_remote_address()
-
-
-def _failed(response: Any) -> bool:
-    return bool(response.status_code >= 400)
-
-
-signin_limits = [
-    limiter.limit(signin_limit, deduct_when=_failed, scope="signin-ip"),
-    limiter.limit(signin_limit, key_func=_email_key, deduct_when=_failed, scope="signin-email"),
-]
+@contextmanager
+def signin_attempt(email: str) -> Iterator[None]:
+    """Count a sign-in as failed until the password matched (shared by every worker)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        yield
+        return
+    with lockouts.attempt(signin_checks(email), failure=AuthenticationError,
+                          code="rate_limited",
+                          message="Too many failed sign-ins; try again in {seconds} seconds."):
+        yield
 
 
 signup_limit = limiter.limit(lambda: str(current_app.config.get("SIGNUP_RATE_LIMIT",
                                                               "20 per hour")),
                              scope="signup-ip")
-
-
-def rate_limited_signin(view: Any) -> Any:
-    for decorate in signin_limits:
-        view = decorate(view)
-    return view
 
 
 class UserIn(Schema):
@@ -147,12 +152,13 @@ class SessionResource(MethodView):
         user = db.session.get(User, user_id) if user_id else None
         return session_body(user)
 
-    @rate_limited_signin
     @blp.arguments(Credentials)
     @blp.response(200, SessionOut)
     def post(self, data: dict[str, str]) -> dict[str, Any]:
-        """Sign in with email and password; sets the session cookie."""
-        user = people.authenticate(db.session(), data["email"], data["password"])
+        """Sign in with email and password; sets the session cookie (failures are limited:
+        429 with ``Retry-After``)."""
+        with signin_attempt(data["email"]):
+            user = people.authenticate(db.session(), data["email"], data["password"])
         sign_in_session(user)
         return session_body(user)
 
@@ -225,17 +231,19 @@ def safe_next(value: str | None) -> str:
 
 
 @web.route("/signin", methods=["GET", "POST"])
-@rate_limited_signin
 def signin_page() -> ResponseReturnValue:
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("people/signin.html", next_url=next_url, error=None)
+    email = request.form.get("email", "")
     try:
-        user = people.authenticate(db.session(), request.form.get("email", ""),
-                                   request.form.get("password", ""))
+        with signin_attempt(email):
+            user = people.authenticate(db.session(), email, request.form.get("password", ""))
     except WalletError as error:
         page = render_template("people/signin.html", next_url=next_url, error=error.message,
-                               email=request.form.get("email", "")[:320])
+                               email=email[:320])
+        if isinstance(error, lockouts.LockedOut):
+            return page, 429, {"Retry-After": str(error.retry_after)}
         return page, 401
     sign_in_session(user)
     return redirect(next_url, code=303)
