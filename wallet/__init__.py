@@ -61,7 +61,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from vouchers import api as vouchers_api
     from vouchers.cli import vouchers_cli
     from wallet import demo
-    from wallet.cli import idempotency_cli, ledger_cli
+    from wallet.cli import idempotency_cli, ledger_cli, lockouts_cli
     from wallet.credits import api as credits_api
     from wallet.credits.cli import credits_cli
     from wallet.merchants import api as merchants_api
@@ -80,7 +80,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
         capability.register(app, api)
     docs.init_app(app, api)
     for group in (ledger_cli, admin_cli, demo.demo_command, payouts_cli, vouchers_cli,
-                  credits_cli, idempotency_cli):
+                  credits_cli, idempotency_cli, lockouts_cli):
         app.cli.add_command(group)
 
 
