@@ -37,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from wallet.extensions import api, db, limiter, migrate
     from wallet.merchants.service import principal_for_api_key
     from wallet.oauth.service import principal_for_access_token
-    from wallet.people.service import principal_for_session_user
+    from wallet.people.service import principal_for_session_token
     from wallet.web import auth, errors, requests
 
     db.init_app(app)
@@ -48,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     requests.init_app(app)
     auth.init_app(app, bearer=[principal_for_api_key, principal_for_access_token],
-                  session=principal_for_session_user)
+                  session=principal_for_session_token)
     _register_capabilities(app, api)
     if app.config.get("PROXY_FIX"):
         # behind a load balancer: trust one proxy hop for client address and scheme
@@ -70,6 +70,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from wallet.payouts import api as payouts_api
     from wallet.payouts.cli import payouts_cli
     from wallet.people import api as people_api
+    from wallet.people.cli import people_cli
     from wallet.purchases import api as purchases_api
     from wallet.topups import api as topups_api
     from wallet.web import docs, health
@@ -80,7 +81,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
         capability.register(app, api)
     docs.init_app(app, api)
     for group in (ledger_cli, admin_cli, demo.demo_command, payouts_cli, vouchers_cli,
-                  credits_cli, idempotency_cli, lockouts_cli):
+                  credits_cli, idempotency_cli, lockouts_cli, people_cli):
         app.cli.add_command(group)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, Response, current_app, g, redirect, render_template, request, session
+from flask import Flask, Response, current_app, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import Api
@@ -35,7 +35,7 @@ from wallet.oauth.models import DEFAULT_SCOPE, OAuthGrant
 from wallet.oauth.server import server
 from wallet.oauth.service import mint_access_token, revoke_grant
 from wallet.people.models import User
-from wallet.web.auth import SESSION_USER_KEY, principal, requires
+from wallet.web.auth import current_principal, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import PositiveInt64, Text, looks_like_id
 from wallet.web.json_body import Blueprint
@@ -82,8 +82,11 @@ def _parse_cap(raw: str | None, label: str) -> tuple[int | None, str | None]:
 
 
 def _signed_in_user() -> User | None:
-    user_id = session.get(SESSION_USER_KEY)
-    return db.session.get(User, user_id) if user_id else None
+    """The person of a live server-side session (a revoked one is signed out)."""
+    who = current_principal()
+    if who is None or not who.via_session or who.user_id is None:
+        return None
+    return db.session.get(User, who.user_id)
 
 
 @web.route("/authorize", methods=["GET", "POST"])

@@ -269,3 +269,12 @@ def attempt(checks: Sequence[tuple[Rule, str]], *,
         session.commit()
         raise
     settle(taken, failed=False)  # committed with the request's work
+
+
+def spend(checks: Sequence[tuple[Rule, str]], *, code: str, message: str,
+          param: str | None = None) -> None:
+    """Count an attempt whatever its outcome (e.g. a reset email asked for); 429 over the
+    limit. Committed at once."""
+    taken = _reserve(checks, code, message, param)
+    settle(taken, failed=True)
+    db.session.commit()
