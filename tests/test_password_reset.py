@@ -36,7 +36,7 @@ class Inbox:
         self.messages: list[Message] = []
         self.arrived = threading.Condition()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.original_content))
             self.arrived.notify_all()
