@@ -30,6 +30,7 @@ from wallet.errors import InvalidRequest, Unprocessable
 from wallet.extensions import limiter
 from wallet.web import lockouts
 from wallet.web.auth import principal, requires
+from wallet.web.headers import PERMISSIONS, talisman
 from wallet.web.idempotency import idempotent
 from wallet.web.json_body import Blueprint
 from wallet.web.lockouts import Rule
@@ -479,18 +480,14 @@ def decode_image(data: bytes) -> str:
 
 pages = FlaskBlueprint("counter_page", __name__)
 COUNTER_DIR = Path(__file__).resolve().parent.parent / "static" / "counter"
-PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
-            "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
-            "base-uri 'none'; form-action 'self'")
 
 
 @pages.get("/counter")
+@talisman(permissions_policy={**PERMISSIONS, "camera": "(self)"})
 def counter_page() -> Response:
+    """The counter page: the app's CSP (``wallet.web.headers``), and its own camera."""
     response = send_from_directory(COUNTER_DIR, "index.html", max_age=0)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Permissions-Policy"] = "camera=(self)"
     return response
 
 

@@ -38,7 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from wallet.merchants.service import principal_for_api_key
     from wallet.oauth.service import principal_for_access_token
     from wallet.people.service import principal_for_session_token
-    from wallet.web import auth, errors, requests
+    from wallet.web import auth, errors, headers, requests
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     errors.register_error_handlers(app)
     requests.init_app(app)
+    headers.init_app(app)
     auth.init_app(app, bearer=[principal_for_api_key, principal_for_access_token],
                   session=principal_for_session_token)
     _register_capabilities(app, api)

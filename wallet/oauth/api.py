@@ -38,6 +38,7 @@ from wallet.people.models import User
 from wallet.web.auth import current_principal, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import PositiveInt64, Text, looks_like_id
+from wallet.web.headers import CSP, talisman
 from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
 
@@ -89,7 +90,13 @@ def _signed_in_user() -> User | None:
     return db.session.get(User, who.user_id)
 
 
+# The consent form posts here and is redirected to the app's own redirect URI (another
+# origin or a custom scheme), which a ``form-action 'self'`` policy would block.
+AUTHORIZE_CSP = {name: value for name, value in CSP.items() if name != "form-action"}
+
+
 @web.route("/authorize", methods=["GET", "POST"])
+@talisman(content_security_policy=AUTHORIZE_CSP)
 def authorize() -> ResponseReturnValue:
     """The consent page: app, merchant, scopes and spending caps; approve or deny."""
     user = _signed_in_user()
