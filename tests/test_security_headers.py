@@ -142,8 +142,11 @@ def test_hsts_only_in_production_over_https(tmp_path: Path, client: FlaskClient)
     assert "Strict-Transport-Security" in proxied.headers
     plain = web.get("/healthz")
     assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
-    cookie = web.get("/v1/session", base_url="https://wallet.example.org").headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie
+    cookies = web.get("/v1/session", base_url="https://wallet.example.org"
+                      ).headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("wallet_session="))
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie
+    assert all("Secure" in c for c in cookies)
 
 
 # --- in a real browser -------------------------------------------------------------------
