@@ -11,6 +11,8 @@ per email for every worker and node (``wallet.web.lockouts``), reset emails like
 from __future__ import annotations
 
 import hashlib
+import logging
+import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -44,6 +46,7 @@ blp = Blueprint("people", __name__, url_prefix="/v1",
                 description="People: sign-up, sign-in, the signed-in person.")
 web = FlaskBlueprint("people_web", __name__, template_folder="templates")
 
+log = logging.getLogger(__name__)
 DEFAULT_SIGNIN_LIMIT = "10 per minute;100 per hour"
 SESSION_LIFETIME_DAYS = 14
 
@@ -237,20 +240,24 @@ def send_reset_link(email: str) -> None:
     """Email a reset link if a person has this address; the answer never says (rate limited)."""
     lockouts.spend(reset_checks(email), code="rate_limited",
                    message="Too many password reset requests; try again in {seconds} seconds.")
-    started = people.start_password_reset(
-        db.session(), email, lifetime=timedelta(
-            minutes=int(current_app.config.get("PASSWORD_RESET_TTL_MINUTES", 30))))
+    minutes = int(current_app.config.get("PASSWORD_RESET_TTL_MINUTES", 30))
+    started = people.start_password_reset(db.session(), email,
+                                          lifetime=timedelta(minutes=minutes))
     if started is None:
         return
     user, token = started
     link = urljoin(current_app.config["BASE_URL"].rstrip("/") + "/",
                    "reset?" + urlencode({"token": token}))
-    minutes = int(current_app.config.get("PASSWORD_RESET_TTL_MINUTES", 30))
-    mail.send(current_app, user.email, "Reset your Wallet password",
-              f"Someone (hopefully you) asked to reset the password of your Wallet account.\n\n"
-              f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
-              "The link works once. Setting a new password signs out every other browser. "
-              "If you did not ask for this, ignore this email: your password stays as it is.\n")
+    text = ("Someone (hopefully you) asked to reset the password of your Wallet account.\n\n"
+            f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
+            "The link works once. Setting a new password signs out every other browser. "
+            "If you did not ask for this, ignore this email: your password stays as it is.\n")
+    try:
+        mail.send(current_app, user.email, "Reset your Wallet password", text)
+    except (OSError, smtplib.SMTPException):
+        # The answer stays the same (it must not tell whether the email has an account);
+        # the operator sees the failure, the person may ask again.
+        log.exception("could not send the password reset email (user %s)", user.id)
 
 
 @blp.route("/password_resets")
