@@ -142,3 +142,31 @@ def test_purge_command(app: Flask) -> None:
     session.commit()
     result = app.test_cli_runner().invoke(args=["lockouts", "purge"])
     assert result.exit_code == 0 and '"purged": 1' in result.output
+
+
+def test_manual_codes_have_a_global_ceiling(app: Flask, client: Any,
+                                            session: Any) -> None:
+    from tests.support.voucher_world import bearer, sign_in, world
+    from vouchers.manual_code import generate_manual_code
+
+    w = world(session)
+    session.commit()
+    app.config["MANUAL_CODE_FAILURES_GLOBAL"] = 3
+    try:
+        def guess(headers: dict[str, str]) -> Any:
+            return client.post("/v1/vouchers/verify", json={"code": generate_manual_code()},
+                               headers=headers)
+
+        first, second = bearer(w["counter_key"]), bearer(w["other_counter_key"])
+        assert [guess(first).status_code, guess(first).status_code,
+                guess(second).status_code] == [404, 404, 404]
+        ceiling = guess(second)  # another merchant's counter, its own first failure
+        assert ceiling.status_code == 429
+        assert ceiling.json["error"]["code"] == "manual_code_locked"
+        assert int(ceiling.headers["Retry-After"]) > 800
+        sign_in(client, w["other_user_id"])
+        claim = client.post("/v1/vouchers/claim", json={"code": generate_manual_code()},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert claim.status_code == 429  # people claiming by code share it too
+    finally:
+        app.config.pop("MANUAL_CODE_FAILURES_GLOBAL")
