@@ -70,6 +70,11 @@ def test_all_problems_are_listed_at_once(tmp_path: Path) -> None:
         assert variable in message
 
 
+def test_rate_limits_stay_on_in_production(tmp_path: Path) -> None:
+    for off in (False, "false", "0"):
+        assert "WALLET_RATELIMIT_ENABLED" in refusal(tmp_path, RATELIMIT_ENABLED=off)
+
+
 def test_production_never_defaults_to_the_sandbox(tmp_path: Path) -> None:
     assert "WALLET_TOPUP_PROVIDER is not set" in refusal(tmp_path, TOPUP_PROVIDER=None)
     message = refusal(tmp_path, TOPUP_PROVIDER="sandbox", SANDBOX_WEBHOOK_SECRET=strong())

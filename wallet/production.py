@@ -11,7 +11,8 @@ misconfigured node never serves a request. Refused:
 - no real payment provider: ``WALLET_TOPUP_PROVIDER`` unset or ``sandbox`` (the
   sandbox sells credits for test cards) unless ``WALLET_ALLOW_SANDBOX_IN_PRODUCTION=1``
   (staging; logged loudly at every start), a Stripe test key likewise;
-- no ``WALLET_BASE_URL`` (links in emails), no mail server (password reset).
+- no ``WALLET_BASE_URL`` (links in emails), no mail server (password reset), rate
+  limits turned off (``WALLET_RATELIMIT_ENABLED=false``: no sign-in lockout).
 
 See ``docs/operations.md``.
 """
@@ -161,6 +162,10 @@ def problems(config: Mapping[str, Any]) -> list[str]:
     if config.get("BASE_URL") in (None, "", DEFAULTS["BASE_URL"]):
         found.append("WALLET_BASE_URL is not set: the public https URL of the service, used "
                      "in links (password reset emails, checkout return pages)")
+    if config.get("RATELIMIT_ENABLED") is False or str(
+            config.get("RATELIMIT_ENABLED")).lower() in ("0", "false", "no", "off"):
+        found.append("WALLET_RATELIMIT_ENABLED=false would turn off the sign-in lockout and "
+                     "every rate limit; leave it unset in production")
     if not config.get("MAIL_SERVER") or not config.get("MAIL_SENDER"):
         found.append("WALLET_MAIL_SERVER and WALLET_MAIL_SENDER are not set: the SMTP server "
                      "and From address of password reset emails")
