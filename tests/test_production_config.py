@@ -52,8 +52,10 @@ def test_a_complete_production_configuration_starts(tmp_path: Path) -> None:
     None, "", "changeme", "CHANGEME", base64.b64encode(b"\0" * 32).decode(),
     base64.b64encode(b"s" * 32).decode(), base64.b64encode(bytes(range(32))).decode(),
     base64.b64encode(b"0123456789abcdef0123456789abcdef").decode(),
-    base64.b64encode(secrets.token_bytes(16)).decode(), "not base64 at all!", "ab" * 32,
-])
+    base64.b64encode(bytes.fromhex("8f3ac2e19b7d4056a1e2f3c4d5b6a798")).decode(),  # 16 bytes
+    "not base64 at all!", "ab" * 32,
+], ids=["unset", "empty", "changeme", "CHANGEME", "zeros", "one-byte", "counting", "example",
+        "short", "not-base64", "abab"])
 def test_every_weak_or_missing_secret_is_refused_by_name(tmp_path: Path, name: str,
                                                          value: str | None) -> None:
     message = refusal(tmp_path, **{name: value})
