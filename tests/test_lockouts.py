@@ -170,3 +170,36 @@ def test_manual_codes_have_a_global_ceiling(app: Flask, client: Any,
         assert claim.status_code == 429  # people claiming by code share it too
     finally:
         app.config.pop("MANUAL_CODE_FAILURES_GLOBAL")
+
+
+def test_manual_code_lockout_in_redis_end_to_end(app: Flask, client: Any, session: Any) -> None:
+    """With WALLET_RATELIMIT_STORAGE_URL=redis://… the lockout lives in Redis, not the table."""
+    from tests.support.voucher_world import bearer, world
+    from vouchers.manual_code import generate_manual_code
+
+    redis_client = redis.Redis.from_url(REDIS_URL)
+    try:
+        redis_client.ping()
+    except redis.ConnectionError:
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    w = world(session)
+    session.commit()
+    prefix = f"wallet-test-{uuid.uuid4().hex}"
+    saved = app.config["RATELIMIT_STORAGE_URI"], app.config.get("RATELIMIT_KEY_PREFIX")
+    app.config.update(RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+    app.extensions.pop(lockouts.EXTENSION, None)
+    try:
+        counter = bearer(w["counter_key"])
+        answers = [client.post("/v1/vouchers/verify", json={"code": generate_manual_code()},
+                               headers=counter).status_code for _ in range(6)]
+        assert answers == [404] * 5 + [429]
+        stored = redis_client.hget(f"{prefix}:lockout:manual-code-per_counter:"
+                                   f"{w['counter_id']}", "f")
+        assert int(stored or 0) == 5
+        assert session.scalar(lockouts.counters_t.select().with_only_columns(
+            lockouts.counters_t.c.key).limit(1)) is None  # nothing in the database
+    finally:
+        app.config.update(RATELIMIT_STORAGE_URI=saved[0], RATELIMIT_KEY_PREFIX=saved[1])
+        app.extensions.pop(lockouts.EXTENSION, None)
+        for key in redis_client.scan_iter(f"{prefix}:*"):
+            redis_client.delete(key)
