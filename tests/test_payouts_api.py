@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.payout_fixtures import GOOD_IBAN, available_directly, later, purchases
+from tests.support.sessions import start_session
 from wallet.demo import seed_demo
 from wallet.ledger.models import LedgerTransaction
 from wallet.merchants import service as merchants_service
 from wallet.payouts.earnings import earnings, release
 from wallet.payouts.sepa import validate_pain001
-from wallet.web.auth import SESSION_USER_KEY
 
 
 @pytest.fixture
@@ -221,9 +221,7 @@ def test_wrong_principals_are_refused(app: Flask, client: FlaskClient, demo: dic
     token = _user_token(client, demo)
     answer = call({**auth(token), "Idempotency-Key": "k-user"})
     assert answer.status_code == 403 and answer.json["error"]["code"] == "closed_loop"
-    with client.session_transaction() as web:
-        web[SESSION_USER_KEY] = demo["user_id"]
-        web["csrf_token"] = "t"
+    start_session(client, demo["user_id"], "t")
     answer = call({"X-CSRF-Token": "t", "Idempotency-Key": "k-session"})
     assert answer.status_code == 403 and answer.json["error"]["code"] == "closed_loop"
 

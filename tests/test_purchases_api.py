@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.buyers import World, make_world, pending, top_up, user_token
+from tests.support.sessions import start_session
 from wallet.client import FlaskTransport, WalletApiError, WalletClient
 from wallet.credits import service as credits
 from wallet.db import utcnow
@@ -21,7 +22,7 @@ from wallet.merchants import service as merchants_service
 from wallet.people.models import User
 from wallet.purchases.api import buyer_for
 from wallet.purchases.models import Purchase
-from wallet.web.auth import SESSION_USER_KEY, Principal
+from wallet.web.auth import Principal
 
 
 @pytest.fixture
@@ -181,8 +182,7 @@ def test_who_may_call_what(app: Flask, client: FlaskClient, buyer: WalletClient,
 
 
 def test_web_session_reads_the_wallet_but_cannot_buy(client: FlaskClient, world: World) -> None:
-    with client.session_transaction() as web:
-        web[SESSION_USER_KEY] = world.user_ids[0]
+    start_session(client, world.user_ids[0], "t")
     assert client.get("/v1/wallet").json["credits"] == {"total": 1000, "paid": 1000,
                                                         "promotional": 0}
     answer = client.post("/v1/purchases", json={"amount": 1, "description": "x"},

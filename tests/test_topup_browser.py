@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,16 @@ def sign_up(page: Any, base: str) -> str:
     page.get_by_role("button", name="Create account").click()
     page.get_by_role("heading", name="Balance").wait_for()
     return email
+
+
+def loaded_qr(page: Any, timeout: float = 10) -> None:
+    """Wait until the gift QR image has loaded. Polled with ``page.evaluate`` (run over
+    CDP): ``wait_for_function`` polls with eval() in the page, which the page's CSP
+    (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("document.getElementById('gift-qr').naturalWidth > 0"):
+        assert time.monotonic() < deadline, "the gift QR never loaded"
+        time.sleep(0.05)
 
 
 def pay(page: Any, card: str, pack: str = "500 credits", screenshot: str | None = None) -> None:
@@ -277,7 +288,7 @@ def test_gift_credits_as_a_voucher(browser: Any, server: str) -> None:
         page.get_by_label("Credits to gift").fill("120")
         page.get_by_role("button", name="Create voucher").click()
         page.locator("#gift-result").wait_for()
-        page.wait_for_function("document.getElementById('gift-qr').naturalWidth > 0")
+        loaded_qr(page)
         page.locator("#balance-total").filter(has_text=re.compile(r"^380$")).wait_for()
         assert re.fullmatch(r"[0-9A-Z]{6}-[0-9A-Z]{6}-[0-9A-Z*~$=U]{6}",
                             page.locator("#gift-code").inner_text())

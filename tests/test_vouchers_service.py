@@ -7,7 +7,7 @@ import io
 import json
 import stat
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from vouchers.models import Voucher, VoucherKey
 from wallet.db import utcnow
 from wallet.errors import RateLimited
 from wallet.ledger.chart import Kind
+from wallet.web import lockouts
 
 KEK = b"\x07" * 32
 
@@ -108,8 +109,7 @@ def test_key_rotation_and_revocation(app: Flask, runner: FlaskCliRunner, session
     statuses = {line["kid"]: line["status"] for line in listed}
     assert statuses[old.voucher.kid] == "retired" and statuses[new_kid] == "active"
     # a retired key's vouchers still verify
-    scope = svc.throttle_scope(counter_id=w["counter_id"])
-    assert svc.verify(session, payload=old.payload, scope=scope).status == "active"
+    assert svc.verify(session, payload=old.payload).status == "active"
 
     client = app.test_client()
     published = {k["kid"]: k["status"] for k in client.get("/v1/voucher_keys").json["keys"]}
@@ -119,9 +119,9 @@ def test_key_rotation_and_revocation(app: Flask, runner: FlaskCliRunner, session
     assert revoked.exit_code == 0 and json.loads(revoked.output)["status"] == "revoked"
     for presented in ({"payload": old.payload}, {"code": old.code}):
         with pytest.raises(svc.VoucherRejected) as rejected:
-            svc.verify(session, scope=scope, **presented)
+            svc.verify(session, **presented)
         assert rejected.value.code == "voucher_revoked_key"
-    assert svc.verify(session, payload=new.payload, scope=scope).status == "active"
+    assert svc.verify(session, payload=new.payload).status == "active"
     published = {k["kid"]: k["status"] for k in app.test_client().get(
         "/v1/voucher_keys").json["keys"]}
     assert published[old.voucher.kid] == "revoked"
@@ -164,22 +164,43 @@ def test_campaign_cli_exports_csv_zip_and_sheet(runner: FlaskCliRunner, session:
 
 
 def test_lockout_holds_for_the_window_then_lifts(session: Session, w: dict[str, Any]) -> None:
+    """The manual-code rule on the database store: five failures lock for the window."""
     issued = svc.issue_gift(session, user_id=w["user_id"], value=2, kek=KEK)
-    scope = svc.throttle_scope(counter_id=w["counter_id"])
+    store = lockouts.DatabaseStore(session)
+    rule = lockouts.Rule("manual-code-per_counter", svc.FAILURE_LIMIT, svc.FAILURE_WINDOW)
+    checks = [(rule, w["counter_id"])]
     now = utcnow()
-    for attempt in range(svc.FAILURE_LIMIT):
+
+    def take(at: datetime) -> lockouts.Taken:
+        taken = lockouts.take(store, checks, at, code="manual_code_locked",
+                              message="{seconds}")
+        assert isinstance(taken, lockouts.Taken)
+        return taken
+
+    for _ in range(svc.FAILURE_LIMIT):
+        taken = take(now)
         with pytest.raises(svc.UnknownManualCode):
-            svc.verify(session, code=generate_manual_code(), scope=scope, now=now)
-        locked = svc.record_code_failure(session, scope, now)
-        assert locked == (attempt == svc.FAILURE_LIMIT - 1)
-    with pytest.raises(RateLimited):
-        svc.verify(session, code=issued.code, scope=scope, now=now + timedelta(minutes=14))
-    after = now + svc.LOCKOUT + timedelta(seconds=1)
-    assert svc.verify(session, code=issued.code, scope=scope, now=after).status == "active"
+            svc.verify(session, code=generate_manual_code(), now=now)
+        lockouts.settle(taken, failed=True)
+    with pytest.raises(RateLimited) as locked:
+        take(now + timedelta(minutes=14))
+    assert locked.value.details["retry_after"] == 60
+    after = now + svc.FAILURE_WINDOW + timedelta(seconds=1)
+    taken = take(after)
+    assert svc.verify(session, code=issued.code, now=after).status == "active"
+    lockouts.settle(taken, failed=False)  # a known code is not a failure
+    # in flight: the last attempts are held, the next one is told to wait, not refused
+    held = [take(after) for _ in range(svc.FAILURE_LIMIT)]
+    assert lockouts.take(store, checks, after, code="x", message="x") == lockouts.BUSY
+    lockouts.settle(held[0], failed=False)
+    lockouts.settle(take(after), failed=False)
     # failures spread wider than the window never lock
-    other = svc.throttle_scope(user_id=w["user_id"])
+    other = [(rule, w["other_counter_id"])]
     for i in range(3 * svc.FAILURE_LIMIT):
-        assert not svc.record_code_failure(session, other, now + i * svc.FAILURE_WINDOW / 4)
+        spread = lockouts.take(store, other, now + i * svc.FAILURE_WINDOW / 4, code="x",
+                               message="x")
+        assert isinstance(spread, lockouts.Taken)
+        lockouts.settle(spread, failed=True)
 
 
 def test_kek_from_environment_and_production_refusal(app: Flask, session: Session) -> None:

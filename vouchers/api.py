@@ -15,20 +15,25 @@ from typing import Any, TypeVar
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from vouchers import qr
 from vouchers import service as svc
 from vouchers.keys import jwks, load_kek
+from vouchers.manual_code import is_valid_manual_code
 from vouchers.models import Voucher, VoucherCampaign
 from wallet.config import instance_secret, is_production
 from wallet.db import INT64_MAX, db
 from wallet.errors import InvalidRequest, Unprocessable
 from wallet.extensions import limiter
+from wallet.web import lockouts
 from wallet.web.auth import principal, requires
+from wallet.web.headers import PERMISSIONS, talisman
 from wallet.web.idempotency import idempotent
+from wallet.web.json_body import Blueprint
+from wallet.web.lockouts import Rule
 
 blp = Blueprint("vouchers", __name__, url_prefix="/v1",
                 description="Signed QR vouchers: issue, verify, redeem, claim, revoke.")
@@ -203,20 +208,36 @@ def _redemption_dict(result: svc.RedemptionResult) -> dict[str, Any]:
             "created_at": r.created_at}
 
 
-def _throttled(scope: str, action: Callable[[], T]) -> T:
-    """Run a look-up; a wrong manual code is recorded in its own committed transaction."""
-    try:
+def manual_code_checks() -> list[tuple[Rule, str]]:
+    """Failed manual codes are limited per counter (or person), per merchant and overall."""
+    who, config, window = principal(), current_app.config, svc.FAILURE_WINDOW
+
+    def rule(name: str, default: int) -> Rule:
+        setting = f"MANUAL_CODE_FAILURES_{name.upper()}"
+        return Rule(f"manual-code-{name}", int(config.get(setting, default)), window)
+
+    checks = []
+    if who.counter_id:
+        checks.append((rule("per_counter", svc.FAILURE_LIMIT), who.counter_id))
+    elif who.user_id:
+        checks.append((rule("per_person", svc.FAILURE_LIMIT), who.user_id))
+    if who.merchant_id and who.kind == "counter":
+        checks.append((rule("per_merchant", svc.MERCHANT_FAILURE_LIMIT), who.merchant_id))
+    checks.append((rule("global", svc.GLOBAL_FAILURE_LIMIT), "all"))
+    return checks
+
+
+def _looked_up(data: dict[str, Any], action: Callable[[], T]) -> T:
+    """Run a look-up; a well-formed manual code counts as a failed guess unless it matched."""
+    code = data.get("code")
+    if data.get("payload") is not None or not isinstance(code, str) \
+            or not is_valid_manual_code(code):
+        return action()  # signed payloads, and typos answered without a look-up
+    with lockouts.attempt(manual_code_checks(), failure=svc.UnknownManualCode,
+                          code="manual_code_locked", param="code",
+                          message="Too many wrong manual codes; try again in {seconds} "
+                                  "seconds."):
         return action()
-    except svc.UnknownManualCode:
-        db.session.rollback()
-        svc.record_code_failure(db.session(), scope)
-        db.session.commit()
-        raise
-
-
-def _scope() -> str:
-    who = principal()
-    return svc.throttle_scope(counter_id=who.counter_id, user_id=who.user_id)
 
 
 def _issuer() -> dict[str, Any]:
@@ -297,9 +318,8 @@ class VoucherVerify(MethodView):
     @blp.response(200, VerifyOut)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Read-only check at a counter: status, value and what is left."""
-        scope = _scope()
-        state = _throttled(scope, lambda: svc.verify(
-            db.session(), payload=data.get("payload"), code=data.get("code"), scope=scope))
+        state = _looked_up(data, lambda: svc.verify(
+            db.session(), payload=data.get("payload"), code=data.get("code")))
         v = state.voucher
         return {"id": v.id, "status": state.status, "value": v.value,
                 "remaining": state.remaining, "promotional": v.funding == "promotion",
@@ -317,7 +337,7 @@ class VoucherRedeem(MethodView):
         who = principal()
         assert who.counter_id is not None
         counter_id = who.counter_id
-        result = _throttled(_scope(), lambda: svc.redeem(
+        result = _looked_up(data, lambda: svc.redeem(
             db.session(), counter_id=counter_id, payload=data.get("payload"),
             code=data.get("code"), amount=data.get("amount")))
         return _redemption_dict(result)
@@ -333,7 +353,7 @@ class VoucherClaim(MethodView):
         """Move what is left on a voucher into the caller's wallet."""
         user_id = principal().user_id
         assert user_id is not None
-        result = _throttled(_scope(), lambda: svc.claim(
+        result = _looked_up(data, lambda: svc.claim(
             db.session(), user_id=user_id, payload=data.get("payload"), code=data.get("code")))
         return _redemption_dict(result)
 
@@ -460,18 +480,14 @@ def decode_image(data: bytes) -> str:
 
 pages = FlaskBlueprint("counter_page", __name__)
 COUNTER_DIR = Path(__file__).resolve().parent.parent / "static" / "counter"
-PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
-            "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
-            "base-uri 'none'; form-action 'self'")
 
 
 @pages.get("/counter")
+@talisman(permissions_policy={**PERMISSIONS, "camera": "(self)"})
 def counter_page() -> Response:
+    """The counter page: the app's CSP (``wallet.web.headers``), and its own camera."""
     response = send_from_directory(COUNTER_DIR, "index.html", max_age=0)
-    response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["Cache-Control"] = "no-cache"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Permissions-Policy"] = "camera=(self)"
     return response
 
 

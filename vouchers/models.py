@@ -1,4 +1,4 @@
-"""Voucher tables: signing keys, vouchers, campaigns, redemptions and manual-code lockouts.
+"""Voucher tables: signing keys, vouchers, campaigns, redemptions.
 
 A voucher row is the server's half of a signed QR: the signed body says what the voucher is
 worth; the row says what is left (``remaining``), who funded it and whether it is still live.
@@ -119,17 +119,3 @@ class VoucherRedemption(Base):
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
     transaction_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ManualCodeThrottle(Base):
-    """Failed manual-code look-ups per caller (``counter:ctr_…`` / ``user:usr_…``).
-
-    In the database so that a lockout holds on every node.
-    """
-
-    __tablename__ = "voucher_code_throttles"
-
-    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, case, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -44,7 +43,6 @@ from vouchers.keys import (
     generate_signing_key,
 )
 from vouchers.models import (
-    ManualCodeThrottle,
     Voucher,
     VoucherCampaign,
     VoucherKey,
@@ -56,7 +54,6 @@ from wallet.errors import (
     InvalidRequest,
     NotFound,
     PermissionDenied,
-    RateLimited,
     Unprocessable,
 )
 from wallet.ids import new_id
@@ -67,12 +64,14 @@ from wallet.merchants.models import Counter, Merchant
 from wallet.people.models import User
 
 vouchers_t = cast(Table, Voucher.__table__)
-throttles_t = cast(Table, ManualCodeThrottle.__table__)
 
 FAILURE_LIMIT = 5
-"""Failed manual-code look-ups allowed per caller within ``FAILURE_WINDOW``."""
+"""Failed manual-code look-ups allowed per counter or person within ``FAILURE_WINDOW``."""
+MERCHANT_FAILURE_LIMIT = 20
+"""… per merchant, over all its counters (a merchant may create counters without limit)."""
+GLOBAL_FAILURE_LIMIT = 500
+"""… for the whole service: the ceiling on guesses, whoever makes them."""
 FAILURE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 MAX_CAMPAIGN = 100_000
 FUNDING_ACCOUNT = {"promotion": Kind.PROMOTIONS, "gift_card": Kind.GIFT_CARD_CLEARING}
 
@@ -393,47 +392,6 @@ def find_by_payload(session: Session, payload: object, now: datetime | None = No
     return Presented(voucher, by_code=False, signed_expired=expired)
 
 
-def throttle_scope(*, counter_id: str | None = None, user_id: str | None = None) -> str:
-    return f"counter:{counter_id}" if counter_id else f"user:{user_id}"
-
-
-def check_code_lockout(session: Session, scope: str, now: datetime | None = None) -> None:
-    """Refuse manual codes from a caller that is locked out (before any look-up)."""
-    now = now or utcnow()
-    row = session.get(ManualCodeThrottle, scope)
-    if row is not None and row.locked_until is not None and row.locked_until > now:
-        seconds = int((row.locked_until - now).total_seconds()) + 1
-        raise RateLimited(
-            f"Too many wrong manual codes; try again in {seconds} seconds.",
-            code="manual_code_locked", param="code", details={"retry_after": seconds},
-        )
-
-
-def record_code_failure(session: Session, scope: str, now: datetime | None = None) -> bool:
-    """Count one wrong manual code; returns True when this failure locks the caller out.
-
-    Meant to be committed on its own (the request that failed rolls back its own work).
-    """
-    now = now or utcnow()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(throttles_t).values(scope=scope, failures=0, window_started_at=now)
-        .on_conflict_do_nothing(index_elements=["scope"])
-    )
-    row = session.get(ManualCodeThrottle, scope, with_for_update=True, populate_existing=True)
-    assert row is not None
-    if row.window_started_at <= now - FAILURE_WINDOW or (
-        row.locked_until is not None and row.locked_until <= now
-    ):
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    locked = row.failures >= FAILURE_LIMIT
-    if locked:
-        row.locked_until = now + LOCKOUT
-    session.flush()
-    return locked
-
-
 class UnknownManualCode(VoucherNotFound):
     """A well-formed manual code that matches no voucher: counts towards the lockout."""
 
@@ -441,12 +399,9 @@ class UnknownManualCode(VoucherNotFound):
     default_message = "No voucher has this code."
 
 
-def find_by_code(
-    session: Session, code: object, scope: str, now: datetime | None = None
-) -> Presented:
-    """Look a manual code up by digest; raises UnknownManualCode (a failure to record)."""
-    now = now or utcnow()
-    check_code_lockout(session, scope, now)
+def find_by_code(session: Session, code: object) -> Presented:
+    """Look a manual code up by digest; raises UnknownManualCode (a failed guess: the API
+    counts it towards the caller's lockout, ``wallet.web.lockouts``)."""
     if not isinstance(code, str):
         raise InvalidRequest("code is text.", code="voucher_malformed_code", param="code")
     try:
@@ -456,8 +411,6 @@ def find_by_code(
     voucher = session.scalars(select(Voucher).where(Voucher.code_digest == digest)).first()
     if voucher is None:
         raise UnknownManualCode(param="code")
-    # A success does not reset the count (failures only age out): otherwise one known code
-    # interleaved with guesses would lift the limit.
     key = session.get(VoucherKey, voucher.kid)
     if key is not None and key.status == KeyStatus.REVOKED.value:
         raise VoucherRejected("The voucher was signed with a revoked key.",
@@ -466,7 +419,7 @@ def find_by_code(
 
 
 def present(
-    session: Session, *, payload: object = None, code: object = None, scope: str,
+    session: Session, *, payload: object = None, code: object = None,
     now: datetime | None = None,
 ) -> Presented:
     """Exactly one of ``payload`` or ``code``."""
@@ -475,7 +428,7 @@ def present(
                              param="payload")
     if payload is not None:
         return find_by_payload(session, payload, now)
-    return find_by_code(session, code, scope, now)
+    return find_by_code(session, code)
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -500,12 +453,12 @@ class VoucherState:
 
 
 def verify(
-    session: Session, *, payload: object = None, code: object = None, scope: str,
+    session: Session, *, payload: object = None, code: object = None,
     now: datetime | None = None,
 ) -> VoucherState:
     """Read-only: authenticity, status and what is left."""
     now = now or utcnow()
-    found = present(session, payload=payload, code=code, scope=scope, now=now)
+    found = present(session, payload=payload, code=code, now=now)
     return VoucherState(found.voucher, effective_status(found.voucher, now))
 
 
@@ -568,8 +521,7 @@ def redeem(
     counter = session.get(Counter, counter_id)
     if counter is None:
         raise NotFound("No such counter.", param="counter_id")
-    found = present(session, payload=payload, code=code,
-                    scope=throttle_scope(counter_id=counter_id), now=now)
+    found = present(session, payload=payload, code=code, now=now)
     voucher = found.voucher
     if amount is not None:
         _check_value(amount, "amount")
@@ -610,8 +562,7 @@ def claim(
         raise NotFound("No such user.", param="user_id")
     if user.frozen:
         raise PermissionDenied("This wallet is frozen.", code="wallet_frozen")
-    found = present(session, payload=payload, code=code,
-                    scope=throttle_scope(user_id=user_id), now=now)
+    found = present(session, payload=payload, code=code, now=now)
     voucher = found.voucher
     if effective_status(voucher, now) != "active" or voucher.remaining <= 0:
         raise _unavailable(voucher, now)
@@ -771,9 +722,9 @@ def redemptions(session: Session, voucher_ids: Iterable[str]) -> list[VoucherRed
 
 
 __all__ = [
-    "FAILURE_LIMIT", "LOCKOUT", "IssuedVoucher", "RedemptionResult", "UnknownManualCode",
-    "VoucherNotFound", "VoucherRejected", "VoucherState", "VoucherStateError", "check_code_lockout",
+    "FAILURE_LIMIT", "FAILURE_WINDOW", "IssuedVoucher", "RedemptionResult", "UnknownManualCode",
+    "VoucherNotFound", "VoucherRejected", "VoucherState", "VoucherStateError",
     "claim", "create_key", "effective_status", "expire_due", "issue_campaign",
-    "issue_gift", "issue_operator_voucher", "list_keys", "public_keys", "record_code_failure",
+    "issue_gift", "issue_operator_voucher", "list_keys", "public_keys",
     "redeem", "revoke", "revoke_key", "rotate_key", "signing_key", "verify",
 ]

@@ -31,13 +31,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     load_config(app, test_config)
+    from wallet.production import refuse_unsafe
+
+    refuse_unsafe(app)
 
     from wallet import models  # noqa: F401  (register every table)
     from wallet.extensions import api, db, limiter, migrate
     from wallet.merchants.service import principal_for_api_key
     from wallet.oauth.service import principal_for_access_token
-    from wallet.people.service import principal_for_session_user
-    from wallet.web import auth, errors, requests
+    from wallet.people.service import principal_for_session_token
+    from wallet.web import auth, errors, headers, requests
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -46,8 +49,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     errors.register_error_handlers(app)
     requests.init_app(app)
+    headers.init_app(app)
     auth.init_app(app, bearer=[principal_for_api_key, principal_for_access_token],
-                  session=principal_for_session_user)
+                  session=principal_for_session_token)
     _register_capabilities(app, api)
     if app.config.get("PROXY_FIX"):
         # behind a load balancer: trust one proxy hop for client address and scheme
@@ -60,7 +64,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from vouchers import api as vouchers_api
     from vouchers.cli import vouchers_cli
     from wallet import demo
-    from wallet.cli import ledger_cli
+    from wallet.cli import idempotency_cli, ledger_cli, lockouts_cli
     from wallet.credits import api as credits_api
     from wallet.credits.cli import credits_cli
     from wallet.merchants import api as merchants_api
@@ -69,6 +73,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from wallet.payouts import api as payouts_api
     from wallet.payouts.cli import payouts_cli
     from wallet.people import api as people_api
+    from wallet.people.cli import people_cli
     from wallet.purchases import api as purchases_api
     from wallet.topups import api as topups_api
     from wallet.web import docs, health
@@ -79,7 +84,7 @@ def _register_capabilities(app: Flask, api: Any) -> None:
         capability.register(app, api)
     docs.init_app(app, api)
     for group in (ledger_cli, admin_cli, demo.demo_command, payouts_cli, vouchers_cli,
-                  credits_cli):
+                  credits_cli, idempotency_cli, lockouts_cli, people_cli):
         app.cli.add_command(group)
 
 

@@ -1,4 +1,5 @@
-"""App-level commands: ``flask --app wallet ledger seal|verify``.
+"""App-level commands: ``flask --app wallet ledger seal|verify``, ``idempotency purge``,
+``lockouts purge``.
 
 They live here, not in ``wallet/ledger/``, so the ledger package stays free of Flask."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -13,11 +15,16 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from wallet.config import instance_secret
-from wallet.db import db
+from wallet.db import db, utcnow
 from wallet.ledger import audit
 from wallet.retry import run_in_transaction
+from wallet.web import lockouts
+from wallet.web.idempotency import PURGE_BATCH, purge_expired
 
 ledger_cli = AppGroup("ledger", help="Audit the ledger.")
+idempotency_cli = AppGroup("idempotency", help="Stored Idempotency-Key answers.")
+lockouts_cli = AppGroup("lockouts", help="Failed-attempt counters (sign-in, manual codes).")
+LOCKOUT_COUNTERS_KEPT = timedelta(days=1)
 
 
 def ledger_signing_key(app: Flask) -> Ed25519PrivateKey:
@@ -69,3 +76,26 @@ def verify_command(as_json: bool) -> None:
         click.echo("ledger OK" if report.ok else f"ledger FAILED: {len(report.problems)} problems")
     if not report.ok:
         sys.exit(1)
+
+
+@idempotency_cli.command("purge")
+def purge_idempotency_command() -> None:
+    """Delete Idempotency-Key records older than 24 hours (cron: hourly)."""
+    total = 0
+    while True:
+        deleted = run_in_transaction(
+            db.session(), lambda: purge_expired(db.session(), limit=PURGE_BATCH),
+            what="idempotency purge")
+        total += deleted
+        if deleted < PURGE_BATCH:
+            break
+    click.echo(json.dumps({"purged": total}))
+
+
+@lockouts_cli.command("purge")
+def purge_lockouts_command() -> None:
+    """Delete failed-attempt counters whose window started over a day ago (cron: daily)."""
+    purged = run_in_transaction(
+        db.session(), lambda: lockouts.purge(db.session(), utcnow(), LOCKOUT_COUNTERS_KEPT),
+        what="lockouts purge")
+    click.echo(json.dumps({"purged": purged}))

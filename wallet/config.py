@@ -50,7 +50,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if not app.config.get("SECRET_KEY"):
+    if not app.config.get("SECRET_KEY") and not is_production(app):
         app.config["SECRET_KEY"] = instance_secret(app, "SECRET_KEY", "secret_key", 32)
 
 

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet.config import is_production
 from wallet.db import db
 from wallet.ids import secret_digest
 from wallet.ledger import chart
@@ -113,6 +114,11 @@ def seed_demo(
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def demo_command(as_json: bool) -> None:
     """Seed (idempotently) a demo operator, merchant, app, counter and user."""
+    if is_production(current_app):
+        raise click.ClickException(
+            "flask demo refuses to run with WALLET_ENV=production: it creates a known "
+            "account (demo@example.com / demo-password) and operator, merchant and counter "
+            "keys derived from the secret key.")
     secret = current_app.config["SECRET_KEY"]
     demo = seed_demo(db.session(), secret if isinstance(secret, bytes) else secret.encode(),
                      load_payout_config(current_app.config))

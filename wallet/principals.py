@@ -41,6 +41,6 @@ class Principal:
 # recognise it (another resolver may); raises AuthenticationError when it is
 # one of its own but invalid, expired or revoked.
 BearerResolver = Callable[[Session, str], "Principal | None"]
-# The user id of a signed-in session → its principal, or None when that person
-# no longer exists.
+# The token of a signed-in session cookie → its principal, or None when the session
+# ended (signed out, expired, revoked) or that person no longer exists.
 SessionResolver = Callable[[Session, str], "Principal | None"]

@@ -40,12 +40,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.support.sessions import use_session
 from wallet.db import Base
 from wallet.merchants import service as merchants_service
 from wallet.oauth.service import mint_access_token
 from wallet.people import service as people_service
-from wallet.people.csrf import SESSION_KEY as CSRF_SESSION_KEY
-from wallet.web.auth import SESSION_USER_KEY
 
 WRONG_KINDS = ("admin", "merchant", "counter", "user_token", "user_session")
 GARBAGE = ("garbage", "sk_garbage", "ak_garbage", "ck_garbage", "at_garbage", "x" * 600)
@@ -66,6 +65,7 @@ class Principals:
     user_token: str
     other_user_id: str
     other_user_token: str
+    session_token: str = ""
     csrf_token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def headers(self, kind: str) -> dict[str, str]:
@@ -96,13 +96,14 @@ def make_principals(session: Session) -> Principals:
                                             "password-b-123")
     user_token, _ = mint_access_token(session, user_id=user.id, app_id=app.id)
     other_token, _ = mint_access_token(session, user_id=other_user.id, app_id=other_app.id)
+    _, session_token = people_service.start_session(session, user.id)
     session.flush()
     return Principals(
         admin_key=admin_key, merchant_id=merchant.id, merchant_key=merchant_key,
         app_id=app.id, counter_id=counter.id, counter_key=counter_key,
         other_merchant_id=other.id, other_merchant_key=other_key, other_app_id=other_app.id,
         user_id=user.id, user_token=user_token, other_user_id=other_user.id,
-        other_user_token=other_token,
+        other_user_token=other_token, session_token=session_token,
     )
 
 
@@ -142,11 +143,9 @@ def _call(client: FlaskClient, endpoint: Endpoint, headers: dict[str, str]) -> A
     return client.open(endpoint.path, method=endpoint.method, **kwargs)
 
 
-def _signed_in_client(client: FlaskClient, principals: Principals) -> FlaskClient:
+def signed_in_client(client: FlaskClient, principals: Principals) -> FlaskClient:
     browser = client.application.test_client()
-    with browser.session_transaction() as cookie_session:
-        cookie_session[SESSION_USER_KEY] = principals.user_id
-        cookie_session[CSRF_SESSION_KEY] = principals.csrf_token
+    use_session(browser, principals.session_token, principals.csrf_token)
     return browser
 
 
@@ -177,7 +176,7 @@ def check_endpoint(client: FlaskClient, session: Session, principals: Principals
         if kind in allowed:
             continue
         if kind == "user_session":
-            browser = _signed_in_client(client, principals)
+            browser = signed_in_client(client, principals)
             response = _call(browser, endpoint, {"X-CSRF-Token": principals.csrf_token})
         else:
             response = _call(anonymous, endpoint, principals.headers(kind))

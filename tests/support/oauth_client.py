@@ -10,8 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask.testing import FlaskClient
 
-from wallet.people.csrf import SESSION_KEY as CSRF_SESSION_KEY
-from wallet.web.auth import SESSION_USER_KEY
+from tests.support.sessions import start_session
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -24,9 +23,7 @@ def pkce_pair() -> tuple[str, str]:
 def sign_in(client: FlaskClient, user_id: str) -> str:
     """Put a signed-in session on this client; returns its CSRF token."""
     token = secrets.token_urlsafe(16)
-    with client.session_transaction() as cookie_session:
-        cookie_session[SESSION_USER_KEY] = user_id
-        cookie_session[CSRF_SESSION_KEY] = token
+    start_session(client, user_id, token)
     return token
 
 

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.support.sessions import start_session
 from wallet.ledger import chart
 from wallet.ledger.core import Move, balance, post
 from wallet.people.models import User
@@ -27,9 +28,7 @@ def new_user(session: Session) -> User:
 
 
 def sign_in(client: FlaskClient, user_id: str) -> None:
-    with client.session_transaction() as flask_session:
-        flask_session["user_id"] = user_id
-        flask_session["csrf_token"] = CSRF
+    start_session(client, user_id, CSRF)
 
 
 def checkout(

@@ -8,6 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.support.sessions import end_cookie_session, start_session
 from wallet.demo import seed_demo
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
@@ -64,12 +65,10 @@ CSRF = "test-csrf-token"
 
 def sign_in(client: FlaskClient, user_id: str | None) -> None:
     """Sign the client's cookie session in (or out); it sends the CSRF header from now on."""
-    with client.session_transaction() as web:
-        if user_id is None:
-            web.pop("user_id", None)
-        else:
-            web["user_id"] = user_id
-            web["csrf_token"] = CSRF
+    if user_id is None:
+        end_cookie_session(client)
+    else:
+        start_session(client, user_id, CSRF)
     client.environ_base["HTTP_X_CSRF_TOKEN"] = CSRF
 
 

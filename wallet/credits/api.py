@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 
 from wallet.credits import service as credits
@@ -19,6 +19,7 @@ from wallet.web.auth import Principal, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import PlainText
 from wallet.web.idempotency import HEADER, IDEMPOTENCY_KEY, idempotent
+from wallet.web.json_body import Blueprint
 
 blp = Blueprint("wallet", __name__, url_prefix="/v1/wallet",
                 description="The person's credits and history.")

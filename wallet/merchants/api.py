@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from wallet.merchants.models import ApiKey, App, Counter, Merchant
 from wallet.web.auth import closed_loop, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import Text, get_by_id
+from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
 
 blp = Blueprint("merchants", __name__, url_prefix="/v1",

@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, Response, current_app, g, redirect, render_template, request, session
+from flask import Flask, Response, current_app, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -35,9 +35,11 @@ from wallet.oauth.models import DEFAULT_SCOPE, OAuthGrant
 from wallet.oauth.server import server
 from wallet.oauth.service import mint_access_token, revoke_grant
 from wallet.people.models import User
-from wallet.web.auth import SESSION_USER_KEY, principal, requires
+from wallet.web.auth import current_principal, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import PositiveInt64, Text, looks_like_id
+from wallet.web.headers import CSP, talisman
+from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
 
 web = FlaskBlueprint("oauth", __name__, url_prefix="/oauth", template_folder="templates")
@@ -81,11 +83,20 @@ def _parse_cap(raw: str | None, label: str) -> tuple[int | None, str | None]:
 
 
 def _signed_in_user() -> User | None:
-    user_id = session.get(SESSION_USER_KEY)
-    return db.session.get(User, user_id) if user_id else None
+    """The person of a live server-side session (a revoked one is signed out)."""
+    who = current_principal()
+    if who is None or not who.via_session or who.user_id is None:
+        return None
+    return db.session.get(User, who.user_id)
+
+
+# The consent form posts here and is redirected to the app's own redirect URI (another
+# origin or a custom scheme), which a ``form-action 'self'`` policy would block.
+AUTHORIZE_CSP = {name: value for name, value in CSP.items() if name != "form-action"}
 
 
 @web.route("/authorize", methods=["GET", "POST"])
+@talisman(content_security_policy=AUTHORIZE_CSP)
 def authorize() -> ResponseReturnValue:
     """The consent page: app, merchant, scopes and spending caps; approve or deny."""
     user = _signed_in_user()

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, request, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -33,6 +33,7 @@ from wallet.payouts.reports import fee_report
 from wallet.web.auth import closed_loop, principal
 from wallet.web.fields import Text
 from wallet.web.idempotency import idempotent
+from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
 
 blp = Blueprint("payouts", __name__, url_prefix="/v1",

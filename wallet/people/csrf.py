@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, g, request, session
 
 from wallet.errors import PermissionDenied
-from wallet.web.auth import SESSION_USER_KEY
+from wallet.web.auth import SESSION_FIELD
 
 SESSION_KEY = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -74,7 +74,7 @@ def needs_check() -> bool:
         return False
     if request.endpoint and _view_function_name() in _exempt_endpoints:
         return False
-    return bool(session.get(SESSION_USER_KEY)) or _is_form()
+    return bool(session.get(SESSION_FIELD)) or _is_form()
 
 
 def _view_function_name() -> str | None:

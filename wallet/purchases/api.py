@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wallet.db import db
@@ -22,6 +22,7 @@ from wallet.web.auth import Principal, principal, requires
 from wallet.web.docs import security
 from wallet.web.fields import NO_CONTROLS, PlainText, PositiveInt64
 from wallet.web.idempotency import IDEMPOTENCY_KEY, _key_from_header, idempotent
+from wallet.web.json_body import Blueprint
 
 blp = Blueprint("purchases", __name__, url_prefix="/v1/purchases",
                 description="Purchases inside apps, at no fee, and their refunds.")

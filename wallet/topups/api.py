@@ -20,7 +20,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 
 from wallet.config import instance_secret, is_production
@@ -34,6 +34,7 @@ from wallet.topups.setup import TopUpRuntime, build_runtime, limits_from_config
 from wallet.web.auth import principal, requires
 from wallet.web.docs import security
 from wallet.web.idempotency import idempotent
+from wallet.web.json_body import Blueprint
 
 blp = Blueprint("topups", __name__, url_prefix="/v1", description="Credit top-ups")
 pages = FlaskBlueprint("topup_pages", __name__, template_folder="templates")
@@ -369,5 +370,8 @@ def sandbox_checkout(provider_ref: str) -> ResponseReturnValue:
 
 
 def register(app: Flask, api: Api) -> None:
+    """The top-up API and pages; production builds its provider at start (never lazily)."""
+    if is_production(app):
+        runtime(app)
     api.register_blueprint(blp)
     app.register_blueprint(pages)

@@ -6,7 +6,8 @@
 | ``Authorization: Bearer sk_…`` | ``merchant`` (merchant server) |
 | ``Authorization: Bearer ck_…`` | ``counter`` (counter terminal of one merchant) |
 | ``Authorization: Bearer <access token>`` | ``user`` acting through one app (OAuth) |
-| session cookie after sign-in | ``user`` on the web pages (no app) |
+| session cookie after sign-in | ``user`` on the web pages (no app); the cookie holds a |
+| | token of a server-side session (revocable: sign-out everywhere, password reset) |
 
 The capabilities that own each credential resolve it (``init_app`` is given their
 resolvers by the app factory). Views declare who may call them with
@@ -27,10 +28,10 @@ from wallet.db import db
 from wallet.errors import AuthenticationError, PermissionDenied
 from wallet.principals import PRINCIPAL_KINDS, BearerResolver, Principal, SessionResolver
 
-__all__ = ["SESSION_USER_KEY", "Principal", "closed_loop", "current_principal", "principal",
+__all__ = ["SESSION_FIELD", "Principal", "closed_loop", "current_principal", "principal",
            "requires"]
 
-SESSION_USER_KEY = "user_id"
+SESSION_FIELD = "sid"
 EXTENSION = "wallet_auth"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,13 +74,13 @@ def _principal_for_token(token: str) -> Principal:
 
 
 def _principal_from_session() -> Principal | None:
-    user_id = session.get(SESSION_USER_KEY)
+    token = session.get(SESSION_FIELD)
     resolve = _resolvers().session
-    if not user_id or resolve is None:
+    if not token or resolve is None:
         return None
-    found = resolve(db.session(), str(user_id))
+    found = resolve(db.session(), str(token))
     if found is None:
-        session.pop(SESSION_USER_KEY, None)
+        session.pop(SESSION_FIELD, None)
     return found
 
 

@@ -66,7 +66,10 @@ def _respond(status: int, body: dict[str, Any], headers: Any = None) -> Response
 
 def handle_wallet_error(error: WalletError) -> Response:
     status = STATUS_BY_TYPE.get(error.type, 400)
-    return _respond(status, error_body(error.type, error.code, error.message, error.param))
+    retry_after = error.details.get("retry_after")
+    headers = [("Retry-After", str(retry_after))] if retry_after is not None else None
+    return _respond(status, error_body(error.type, error.code, error.message, error.param),
+                    headers)
 
 
 def handle_http_exception(error: HTTPException) -> Response:

@@ -15,18 +15,32 @@ killed process). On SQLite writers run one at a time (``BEGIN IMMEDIATE``), so t
 second starts after the first committed and replays its answer. Keys are scoped to
 the caller: two merchants may use the same key. (Rows left ``in_progress`` by the
 earlier, separately committed claims are honoured until ``CLAIM_TIMEOUT``.)
+
+Stored answers may hold bearer secrets (a voucher's manual code and payload, a
+campaign's codes), so they are kept encrypted: AES-256-GCM under a key derived
+from ``WALLET_SECRET_KEY`` (HKDF-SHA256, its own ``info``), with the caller's scope
+and key as associated data. Records older than 24 hours are deleted by
+``flask --app wallet idempotency purge`` (cron) and, opportunistically, by one
+claim in ``IDEMPOTENCY_PURGE_EVERY`` (default 100).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, request
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, Response, current_app, request
 from sqlalchemy import Integer, String, Table, Text, UniqueConstraint, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
@@ -35,11 +49,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from wallet.db import Base, BigIntPK, UTCDateTime, db, utcnow
 from wallet.errors import Conflict, InvalidRequest
 from wallet.web.auth import principal
+from wallet.web.json_body import NO_BODY, json_body
 
 HEADER = "Idempotency-Key"
 REPLAY_WINDOW = timedelta(hours=24)
 CLAIM_TIMEOUT = timedelta(seconds=60)
 MAX_KEY_LENGTH = 255
+PURGE_EVERY = 100
+PURGE_BATCH = 1000
+SEALED_PREFIX = "v1:"
 # The header as an OpenAPI parameter: ``@blp.doc(parameters=[IDEMPOTENCY_KEY])``.
 IDEMPOTENCY_KEY = {"in": "header", "name": HEADER, "required": True,
                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
@@ -59,7 +77,7 @@ class IdempotencyRecord(Base):
     state: Mapped[str] = mapped_column(String(12))  # in_progress | done
     response_status: Mapped[int | None] = mapped_column(Integer, default=None)
     response_body: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 records_t = cast(Table, IdempotencyRecord.__table__)
@@ -78,12 +96,57 @@ def _key_from_header() -> str:
 
 def request_fingerprint() -> str:
     """A digest of method, path and body (JSON bodies compared by content)."""
-    raw = request.get_data(cache=True)
-    try:
-        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")) if raw else ""
-    except ValueError:
-        body = raw.hex()
+    parsed = json_body()
+    if parsed is NO_BODY:
+        body = request.get_data(cache=True).hex()
+    else:
+        body = json.dumps(parsed, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+class ReplayUnavailable(Conflict):
+    code = "idempotency_replay_unavailable"
+    default_message = ("The first answer for this Idempotency-Key cannot be replayed (the "
+                       "secret key changed); use a new key.")
+
+
+def replay_key(app: Flask) -> bytes:
+    """The AES-256-GCM key of stored answers, derived from the app's secret key."""
+    cached = app.extensions.get("wallet_idempotency_key")
+    if cached is None:
+        secret = app.config["SECRET_KEY"]
+        material = secret if isinstance(secret, bytes) else str(secret).encode()
+        cached = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                      info=b"wallet idempotency replay v1").derive(material)
+        app.extensions["wallet_idempotency_key"] = cached
+    return bytes(cached)
+
+
+def _associated(scope: str, key: str) -> bytes:
+    return f"{scope}\n{key}".encode()
+
+
+def seal(body: bytes, scope: str, key: str, secret: bytes) -> str:
+    """Encrypt a stored answer (text: ``v1:`` + base64 of nonce and ciphertext)."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(secret).encrypt(nonce, body, _associated(scope, key))
+    return SEALED_PREFIX + base64.b64encode(nonce + sealed).decode()
+
+
+def unseal(stored: str, scope: str, key: str, secret: bytes) -> bytes:
+    """The stored answer; ``ReplayUnavailable`` if it was sealed under another secret."""
+    try:
+        raw = base64.b64decode(stored.removeprefix(SEALED_PREFIX), validate=True)
+        return AESGCM(secret).decrypt(raw[:12], raw[12:], _associated(scope, key))
+    except (InvalidTag, binascii.Error, ValueError):
+        raise ReplayUnavailable(param=HEADER) from None
+
+
+def _maybe_purge(session: Any, now: datetime) -> None:
+    """Delete a batch of expired records on one claim in ``IDEMPOTENCY_PURGE_EVERY``."""
+    every = int(current_app.config.get("IDEMPOTENCY_PURGE_EVERY", PURGE_EVERY))
+    if every > 0 and secrets.randbelow(every) == 0:
+        purge_expired(session, now, limit=PURGE_BATCH)
 
 
 def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
@@ -110,7 +173,8 @@ def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
     if not done:
         raise Conflict("Another request with this Idempotency-Key is in progress.",
                        code="idempotency_request_in_progress", param=HEADER)
-    replay = Response(record.response_body, status=record.response_status,
+    body = unseal(record.response_body or "", scope, key, replay_key(current_app))
+    replay = Response(body, status=record.response_status,
                       mimetype="application/json")
     replay.headers["Idempotent-Replayed"] = "true"
     return replay
@@ -122,11 +186,13 @@ def _store(scope: str, key: str, fingerprint: str, response: Response) -> None:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {"fingerprint": fingerprint, "state": "done", "created_at": utcnow(),
               "response_status": response.status_code,
-              "response_body": response.get_data(as_text=True)}
+              "response_body": seal(response.get_data(), scope, key,
+                                    replay_key(current_app))}
     session.execute(
         dialect.insert(records_t).values(scope=scope, key=key, **values)
         .on_conflict_do_update(index_elements=["scope", "key"], set_=values)
     )
+    _maybe_purge(session, values["created_at"])
 
 
 def idempotent(view: F) -> F:
@@ -148,8 +214,12 @@ def idempotent(view: F) -> F:
     return cast(F, wrapper)
 
 
-def purge_expired(session: Any, now: datetime | None = None) -> int:
-    """Delete records past the replay window; returns how many."""
+def purge_expired(session: Any, now: datetime | None = None, limit: int | None = None) -> int:
+    """Delete records past the replay window (at most ``limit``); returns how many."""
     cutoff = (now or utcnow()) - REPLAY_WINDOW
-    result = session.execute(delete(records_t).where(records_t.c.created_at < cutoff))
+    expired = records_t.c.created_at < cutoff
+    if limit is not None:
+        oldest = select(records_t.c.id).where(expired).order_by(records_t.c.id).limit(limit)
+        expired = records_t.c.id.in_(oldest.scalar_subquery())
+    result = session.execute(delete(records_t).where(expired))
     return int(cast(CursorResult[Any], result).rowcount or 0)

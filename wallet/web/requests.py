@@ -13,6 +13,7 @@ from flask import Flask, Response, g, has_request_context, request
 from wallet import retry
 from wallet.db import db
 from wallet.errors import ServiceUnavailable
+from wallet.web import json_body
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -110,6 +111,7 @@ def _commit_and_tag(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
+    json_body.init_app(app)
     app.after_request(_commit_and_tag)
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())

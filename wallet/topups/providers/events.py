@@ -18,12 +18,12 @@ payment intent, hence on its charges). Amounts must be JSON integers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from wallet.topups.providers.base import EventType, MalformedEvent, ProviderEvent
+from wallet.web import jsonparse
 
 MAX_ID_LENGTH = 255
 
@@ -37,16 +37,13 @@ _SIMPLE: dict[str, EventType] = {
 DEFAULT_FAILURE_MESSAGE = "The payment failed."
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def load_json(raw_body: bytes) -> dict[str, Any]:
-    """Parse a webhook body strictly (no floats, no NaN); raises ``MalformedEvent``."""
+    """Parse a webhook body with the one limited parser (no floats, no NaN, no deep
+    nesting); raises ``MalformedEvent``."""
     try:
-        data = json.loads(raw_body, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedEvent("The webhook body is not valid JSON.") from exc
+        data = jsonparse.loads(raw_body, parse_float=Decimal)
+    except jsonparse.InvalidJSON as exc:
+        raise MalformedEvent(f"The webhook body is not valid JSON: {exc.message}") from exc
     if not isinstance(data, dict):
         raise MalformedEvent("The webhook body must be a JSON object.")
     return data
