@@ -14,3 +14,4 @@ import wallet.people.models
 import wallet.purchases.models
 import wallet.topups.models
 import wallet.web.idempotency
+import wallet.webhooks.models
