@@ -6,12 +6,17 @@ database on SQLite and PostgreSQL and a receiver on 127.0.0.1.
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from tests.support import topup_helpers as topups
 from tests.support.webhook_receiver import Receiver
@@ -23,6 +28,8 @@ from tests.support.webhook_world import (
     demo,
     future,
     idem,
+    start_worker,
+    totals,
 )
 from wallet.webhooks.events import EVENT_TYPES
 
@@ -115,3 +122,210 @@ def test_every_event_type_is_delivered_signed_and_as_the_api_returns_it(
                       headers=merchant_headers).json["failing"] is True
     assert receiver.rejected == []
     assert app.test_cli_runner().invoke(args=["ledger", "verify"]).exit_code == 0
+
+
+def _many_purchases(app: Flask, world: dict[str, Any], count: int) -> list[str]:
+    app.config.update(PURCHASE_VELOCITY=None)
+    client = app.test_client()
+    return [buy(client, world["user_token"], 1)["id"] for _ in range(count)]
+
+
+def _delivery_rows(app: Flask) -> list[Any]:
+    from wallet.db import db
+    from wallet.webhooks.models import WebhookDelivery
+
+    with app.app_context():
+        rows = list(db.session.scalars(select(WebhookDelivery)))
+        db.session.remove()
+    return rows
+
+
+@pytest.mark.slow
+def test_receiver_down_then_up_everything_arrives(committed_app: Flask) -> None:
+    app = committed_app
+    world = demo(app)
+    receiver = Receiver([]).start()
+    endpoint = add_endpoint(app.test_client(), world["merchant_key"], receiver.url,
+                            ["purchase.created"])
+    receiver.secrets.append(endpoint["secret"])
+    receiver.stop()  # down: connections are refused
+    purchases = _many_purchases(app, world, 30)
+    worker = start_worker(app, retry_base=0.2, poll_interval=0.05)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until every delivery was refused twice
+            rows = _delivery_rows(app)
+            if len(rows) == 30 and min(d.attempts for d in rows) >= 2:
+                break
+            time.sleep(0.2)
+        assert receiver.count == 0
+        receiver.start()  # up again, on the same port
+        got = receiver.wait_for(30, timeout=60)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        done = totals(worker)
+        receiver.stop()
+    events = {r.msg_id: r.payload["data"]["id"] for r in got}
+    assert sorted(events.values()) == sorted(purchases)  # every one, none twice
+    assert len(got) == 30 and receiver.rejected == []
+    rows = _delivery_rows(app)
+    assert {d.status for d in rows} == {"succeeded"}
+    assert all(d.attempts >= 3 for d in rows)  # refused twice, then delivered
+    assert done["succeeded"] == 30 and done["failed"] == 0
+    log = app.test_client().get(f"/v1/webhook_deliveries/{rows[0].id}",
+                                headers=bearer(world["merchant_key"])).json["attempt_log"]
+    assert log[0]["succeeded"] is False and "Connection" in (log[0]["error"] or "")
+    assert log[-1]["succeeded"] is True and log[-1]["status_code"] == 200
+
+
+@pytest.mark.slow
+def test_two_workers_at_once_send_each_event_once(committed_app: Flask) -> None:
+    app = committed_app
+    world = demo(app)
+    receiver = Receiver([]).start()
+    slow_down = threading.Event()
+
+    def pause(_handler: Any) -> bool:  # a receiver that takes a few milliseconds
+        slow_down.wait(0.003)
+        return False
+
+    receiver.respond = pause
+    endpoint = add_endpoint(app.test_client(), world["merchant_key"], receiver.url,
+                            ["purchase.created"])
+    receiver.secrets.append(endpoint["secret"])
+    purchases = _many_purchases(app, world, 150)
+    try:
+        workers = [start_worker(app, "--once", batch=25) for _ in range(2)]
+        results = [totals(w) for w in workers]
+    finally:
+        receiver.stop()
+    assert sorted(r.payload["data"]["id"] for r in receiver.received) == sorted(purchases)
+    assert len(receiver.ids()) == len(set(receiver.ids())) == 150
+    assert sum(r["succeeded"] for r in results) == 150
+    assert sum(r["attempts"] for r in results) == 150
+    assert all(r["attempts"] > 0 for r in results), results  # both took part
+    assert {(d.status, d.attempts) for d in _delivery_rows(app)} == {("succeeded", 1)}
+
+
+def test_rotation_signs_with_both_secrets_for_24_hours(committed_app: Flask,
+                                                       receiver: Receiver) -> None:
+    app = committed_app
+    world = demo(app)
+    client = app.test_client()
+    endpoint = add_endpoint(client, world["merchant_key"], receiver.url, ["purchase.created"])
+    rotated = client.post(f"/v1/webhook_endpoints/{endpoint['id']}/rotate_secret",
+                          headers=bearer(world["merchant_key"]))
+    assert rotated.status_code == 200
+    new = rotated.json["secret"]
+    assert new.startswith("whsec_") and new != endpoint["secret"]
+    expires = datetime.fromisoformat(rotated.json["previous_secret_expires_at"])
+    assert timedelta(hours=23, minutes=59) < expires - datetime.now(UTC) <= timedelta(hours=24)
+    receiver.secrets[:] = [endpoint["secret"], new]
+    buy(client, world["user_token"])
+    deliver_once(app)
+    first = receiver.wait_for(1)[0]
+    assert first.verified_with == [0, 1]  # each secret alone verifies it
+    assert len(first.headers["webhook-signature"].split(" ")) == 2
+
+    from wallet.db import db
+    from wallet.webhooks.models import WebhookEndpoint
+
+    with app.app_context():  # a day later
+        row = db.session.get(WebhookEndpoint, endpoint["id"])
+        assert row is not None
+        row.previous_secret_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.commit()
+        db.session.remove()
+    buy(client, world["user_token"])
+    deliver_once(app)
+    second = receiver.wait_for(2)[1]
+    assert second.verified_with == [1]  # the new secret only
+    assert len(second.headers["webhook-signature"].split(" ")) == 1
+
+
+def test_resend_disable_enable_and_delete(committed_app: Flask, receiver: Receiver) -> None:
+    app = committed_app
+    world = demo(app)
+    client = app.test_client()
+    key = bearer(world["merchant_key"])
+    endpoint = add_endpoint(client, world["merchant_key"], receiver.url, ["purchase.created"])
+    receiver.secrets.append(endpoint["secret"])
+    buy(client, world["user_token"])
+    deliver_once(app)
+    first = receiver.wait_for(1)[0]
+    log = client.get("/v1/webhook_deliveries", headers=key).json["data"]
+    assert [(d["status"], d["last_status_code"], d["event_type"]) for d in log] == [
+        ("succeeded", 200, "purchase.created")]
+    assert log[0]["last_latency_ms"] >= 0 and log[0]["last_response"] == '{"ok":true}'
+
+    again = client.post(f"/v1/webhook_deliveries/{log[0]['id']}/resend", headers=key)
+    assert again.status_code == 201 and again.json["manual"] is True
+    deliver_once(app)
+    assert receiver.wait_for(2)[1].msg_id == first.msg_id  # same webhook-id: deduplicable
+
+    off = client.patch(f"/v1/webhook_endpoints/{endpoint['id']}", json={"disabled": True},
+                       headers=key)
+    assert off.status_code == 200 and off.json["status"] == "disabled"
+    buy(client, world["user_token"])  # while disabled: not for this endpoint
+    assert deliver_once(app)["attempts"] == 0
+    refused = client.post(f"/v1/webhook_deliveries/{log[0]['id']}/resend", headers=key)
+    assert refused.status_code == 409
+    assert client.patch(f"/v1/webhook_endpoints/{endpoint['id']}", json={"disabled": False},
+                        headers=key).json["status"] == "enabled"
+    bought = buy(client, world["user_token"])
+    deliver_once(app)
+    assert receiver.wait_for(3)[2].payload["data"]["id"] == bought["id"]
+
+    assert client.delete(f"/v1/webhook_endpoints/{endpoint['id']}",
+                         headers=key).json["deleted"] is True
+    assert client.get(f"/v1/webhook_endpoints/{endpoint['id']}", headers=key).status_code == 404
+    buy(client, world["user_token"])
+    assert deliver_once(app)["attempts"] == 0
+    assert receiver.count == 3
+
+
+def test_failing_after_the_retry_window_then_recovering(committed_app: Flask,
+                                                       receiver: Receiver) -> None:
+    app = committed_app
+    app.config.update(WEBHOOK_RETRY_BASE=0.05, WEBHOOK_RETRY_WINDOW=1)
+    world = demo(app)
+    client = app.test_client()
+    key = bearer(world["merchant_key"])
+    watcher = add_endpoint(client, world["merchant_key"], receiver.url,
+                           ["webhook_endpoint.failing"])
+    flaky = add_endpoint(client, world["merchant_key"], receiver.url, ["purchase.created"])
+    receiver.secrets[:] = [watcher["secret"], flaky["secret"]]
+    receiver.respond = lambda handler: _answer(handler, 503, b"down for maintenance")
+    buy(client, world["user_token"])
+    started = time.monotonic()
+    while time.monotonic() - started < 20:
+        deliver_once(app)
+        found = client.get(f"/v1/webhook_endpoints/{flaky['id']}", headers=key).json
+        if found["failing"]:
+            break
+        time.sleep(0.1)
+    assert found["failing"] is True
+    deliveries = client.get("/v1/webhook_deliveries", headers=key,
+                            query_string={"endpoint_id": flaky["id"]}).json["data"]
+    assert deliveries[0]["status"] == "failed" and deliveries[0]["attempts"] >= 2
+    assert deliveries[0]["last_status_code"] == 503
+    assert deliveries[0]["last_response"] == "down for maintenance"
+    receiver.respond = None
+    deliver_once(app)
+    notice = receiver.wait_for(1)[0]  # to the watcher: the flaky endpoint's event
+    assert notice.payload["type"] == "webhook_endpoint.failing"
+    assert notice.payload["data"]["id"] == flaky["id"] and notice.verified_with == [0]
+    buy(client, world["user_token"])
+    deliver_once(app)
+    receiver.wait_for(2)
+    assert client.get(f"/v1/webhook_endpoints/{flaky['id']}",
+                      headers=key).json["failing"] is False
+
+
+def _answer(handler: Any, status: int, body: bytes, **headers: str) -> bool:
+    handler.send_response(status)
+    for name, value in {"Content-Length": str(len(body)), **headers}.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+    return True

@@ -45,6 +45,7 @@ class Receiver:
     port: int = 0
     keep_payloads: bool = True
     count: int = 0
+    connections: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -77,8 +78,15 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        class Server(ThreadingHTTPServer):
+            allow_reuse_address = True
+
+            def verify_request(self, request: Any, client_address: Any) -> bool:
+                with receiver._lock:
+                    receiver.connections += 1
+                return True
+
+        self._server = Server(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -16,6 +21,7 @@ from wallet.demo import seed_demo
 from wallet.payouts.config import load_payout_config
 
 _keys = itertools.count()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -60,3 +66,36 @@ def deliver_once(app: Flask) -> dict[str, int]:
 
 def future(days: int) -> str:
     return (utcnow() + timedelta(days=days)).isoformat()
+
+
+def worker_env(app: Flask, **settings: Any) -> dict[str, str]:
+    """The environment of a worker process on the test app's database and keys."""
+    from tests.conftest import TEST_LEDGER_KEY, TEST_SECRET
+    from vouchers.api import voucher_kek
+    from wallet.webhooks.api import webhook_kek
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode()
+
+    env = {**os.environ, "WALLET_ENV": "development",
+           "WALLET_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "WALLET_SECRET_KEY": TEST_SECRET, "WALLET_LEDGER_SIGNING_KEY": TEST_LEDGER_KEY,
+           "WALLET_WEBHOOK_KEK": b64(webhook_kek(app)),
+           "WALLET_VOUCHER_KEK": b64(voucher_kek(app))}
+    env.update({f"WALLET_WEBHOOK_{k.upper()}": str(v) for k, v in settings.items()})
+    return env
+
+
+def start_worker(app: Flask, *args: str, **settings: Any) -> subprocess.Popen[str]:
+    """``flask --app wallet webhooks deliver ARGS --json`` as a separate process."""
+    flask = Path(sys.executable).parent / "flask"
+    return subprocess.Popen([str(flask), "--app", "wallet", "webhooks", "deliver", *args,
+                             "--json"], cwd=ROOT, env=worker_env(app, **settings),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def totals(process: subprocess.Popen[str], timeout: float = 120) -> dict[str, int]:
+    """Wait for a worker process and read the totals it printed."""
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return dict(json.loads(out.strip().splitlines()[-1]))

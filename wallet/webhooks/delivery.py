@@ -2,8 +2,9 @@
 
 1. ``dispatch``: turn new events into one delivery per subscribed endpoint. Events are
    taken in (transaction id, seq) order, and on PostgreSQL only from transactions older
-   than every transaction still running (``pg_snapshot_xmin``), so an event committed late
-   by a slow transaction is never skipped. One worker dispatches at a time (the cursor row
+   than every transaction still running in the database, so an event committed late by a
+   slow transaction is never skipped (a sequence alone would be: ids are handed out at
+   INSERT, rows become visible at COMMIT). One worker dispatches at a time (the cursor row
    is locked ``FOR UPDATE SKIP LOCKED``; the others skip the step).
 2. ``claim``: take due deliveries (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one
    writer), count the attempt and push ``next_attempt_at`` a lease ahead, then commit: no
@@ -84,12 +85,25 @@ def _is_pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# The smallest transaction id that may still be running in this database: the oldest
+# running one (pg_stat_activity.backend_xid, 32 bits, widened to 64 with the epoch of the
+# next id), or the next id to be given out. Transactions in other databases of the same
+# cluster do not hold webhooks back (pg_snapshot_xmin would wait for them too).
+FINISHED_BELOW_SQL = """
+WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next)
+SELECT LEAST(s.next, MIN(s.next - ((s.next % 4294967296)
+                                   - a.backend_xid::text::bigint + 4294967296) % 4294967296))
+FROM s LEFT JOIN pg_stat_activity a
+  ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+GROUP BY s.next
+"""
+
+
 def _finished_below(session: Session) -> int:
     """Every transaction with a smaller id has ended (PostgreSQL); SQLite: txid is 0."""
     if not _is_pg(session):
         return 1
-    return int(session.execute(
-        text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one())
+    return int(session.execute(text(FINISHED_BELOW_SQL)).scalar_one())
 
 
 def dispatch(session: Session, *, limit: int = 1000, now: datetime | None = None) -> int:
