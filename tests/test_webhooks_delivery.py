@@ -329,3 +329,32 @@ def _answer(handler: Any, status: int, body: bytes, **headers: str) -> bool:
     handler.end_headers()
     handler.wfile.write(body)
     return True
+
+
+def test_an_event_committed_late_is_not_skipped(committed_app: Flask, receiver: Receiver,
+                                               engine_name: str) -> None:
+    """A transaction that wrote its event first but commits last: the worker waits for it
+    instead of moving past it (an id sequence alone would lose it)."""
+    if engine_name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: no transaction commits behind another")
+    from sqlalchemy.orm import Session
+
+    from wallet.db import db
+    from wallet.webhooks.events import emit
+
+    app = committed_app
+    world = demo(app)
+    client = app.test_client()
+    endpoint = add_endpoint(client, world["merchant_key"], receiver.url, ["purchase.created"])
+    receiver.secrets.append(endpoint["secret"])
+    with app.app_context():
+        slow = Session(bind=db.engine.connect())
+        emit(slow, "purchase.created", {"id": "pur_slow"}, world["merchant_id"])
+        bought = buy(client, world["user_token"])  # begins later, commits first
+        deliver_once(app)
+        assert receiver.count == 0  # the worker waits for the older transaction
+        slow.commit()
+        slow.close()
+    deliver_once(app)
+    got = receiver.wait_for(2)
+    assert sorted(r.payload["data"]["id"] for r in got) == sorted(["pur_slow", bought["id"]])
