@@ -186,18 +186,26 @@ def test_two_workers_at_once_send_each_event_once(committed_app: Flask) -> None:
     slow_down = threading.Event()
 
     def pause(_handler: Any) -> bool:  # a receiver that takes a few milliseconds
-        slow_down.wait(0.003)
+        slow_down.wait(0.01)
         return False
 
     receiver.respond = pause
     endpoint = add_endpoint(app.test_client(), world["merchant_key"], receiver.url,
                             ["purchase.created"])
     receiver.secrets.append(endpoint["secret"])
-    purchases = _many_purchases(app, world, 150)
+    workers = [start_worker(app, batch=5, poll_interval=0.02) for _ in range(2)]
     try:
-        workers = [start_worker(app, "--once", batch=25) for _ in range(2)]
-        results = [totals(w) for w in workers]
+        for worker in workers:  # both are polling before the first event exists
+            assert worker.stderr is not None
+            while "webhook worker started" not in (line := worker.stderr.readline()):
+                assert line, "the worker stopped"
+        purchases = _many_purchases(app, world, 150)
+        receiver.wait_for(150, timeout=120)
+        time.sleep(1)  # time for a second copy to arrive, if one were sent
     finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        results = [totals(w) for w in workers]
         receiver.stop()
     assert sorted(r.payload["data"]["id"] for r in receiver.received) == sorted(purchases)
     assert len(receiver.ids()) == len(set(receiver.ids())) == 150

@@ -86,16 +86,17 @@ def _is_pg(session: Session) -> bool:
 
 
 # The smallest transaction id that may still be running in this database: the oldest
-# running one (pg_stat_activity.backend_xid, 32 bits, widened to 64 with the epoch of the
-# next id), or the next id to be given out. Transactions in other databases of the same
-# cluster do not hold webhooks back (pg_snapshot_xmin would wait for them too).
+# running one there (``pg_stat_activity.backend_xid``, 32 bits, widened to 64 around this
+# transaction's own id, which is among them). Transactions that have no id yet will get
+# larger ones. Those of other databases on the cluster do not hold webhooks back (as
+# ``pg_snapshot_xmin`` would).
 FINISHED_BELOW_SQL = """
-WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next)
-SELECT LEAST(s.next, MIN(s.next - ((s.next % 4294967296)
-                                   - a.backend_xid::text::bigint + 4294967296) % 4294967296))
-FROM s LEFT JOIN pg_stat_activity a
+WITH me AS (SELECT pg_current_xact_id()::text::bigint AS x)
+SELECT LEAST(me.x, MIN(me.x + (a.backend_xid::text::bigint - me.x % 4294967296
+                               + 6442450944) % 4294967296 - 2147483648))
+FROM me LEFT JOIN pg_stat_activity a
   ON a.datname = current_database() AND a.backend_xid IS NOT NULL
-GROUP BY s.next
+GROUP BY me.x
 """
 
 

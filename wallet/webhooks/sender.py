@@ -81,7 +81,15 @@ def signed_headers(message: Message, now: float | None = None) -> dict[str, str]
     }
 
 
-class _PinnedHTTPS(http.client.HTTPConnection):
+class _HTTP(http.client.HTTPConnection):
+    """HTTP to a fixed address, without Nagle's delay (as http.client does from 3.13)."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPS(_HTTP):
     """HTTPS to a fixed address, with SNI and certificate checks for the host name."""
 
     default_port = 443
@@ -261,7 +269,7 @@ class Sender:
         scheme, address, port, host = key
         if scheme == "https":
             return _PinnedHTTPS(address, port, host, self._context, self.timeout), False
-        return http.client.HTTPConnection(address, port, timeout=self.timeout), False
+        return _HTTP(address, port, timeout=self.timeout), False
 
 
 def _ms_since(started: float) -> int:

@@ -107,6 +107,8 @@ def run(session: Session, sender: Sender, settings: WorkerSettings, kek: bytes, 
     rng = random.Random()  # noqa: S311 (jitter, not secrets)
     stop = stop or threading.Event()
     started = utcnow()
+    log.info("webhook worker started (%s, %s)", "once" if once else "loop",
+             "public https only" if sender.policy.public_only else "any address")
     while not stop.is_set():
         if once:
             if not step(session, sender, settings, kek, totals, rng, run_started=started):
