@@ -6,12 +6,14 @@ database on SQLite and PostgreSQL and a receiver on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +35,8 @@ from tests.support.webhook_world import (
 )
 from wallet.webhooks.events import EVENT_TYPES
 
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
@@ -49,7 +53,7 @@ def _dead_url() -> str:
 
 
 def test_every_event_type_is_delivered_signed_and_as_the_api_returns_it(
-        committed_app: Flask, receiver: Receiver) -> None:
+        committed_app: Flask, receiver: Receiver, engine_name: str) -> None:
     app = committed_app
     app.config.update(WEBHOOK_RETRY_WINDOW=0)  # the first failure is the last: "failing"
     world = demo(app)
@@ -122,6 +126,9 @@ def test_every_event_type_is_delivered_signed_and_as_the_api_returns_it(
                       headers=merchant_headers).json["failing"] is True
     assert receiver.rejected == []
     assert app.test_cli_runner().invoke(args=["ledger", "verify"]).exit_code == 0
+    ARTIFACTS.mkdir(exist_ok=True)  # examples for docs/webhooks.md
+    (ARTIFACTS / f"webhook-payloads-{engine_name}.json").write_text(json.dumps(
+        {t: by_type[t].payload for t in EVENT_TYPES}, indent=2, ensure_ascii=False))
 
 
 def _many_purchases(app: Flask, world: dict[str, Any], count: int) -> list[str]:

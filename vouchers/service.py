@@ -610,7 +610,7 @@ def redeem(
     session.add(redemption)
     session.flush()
     result = RedemptionResult(redemption, voucher)
-    emit(session, "voucher.redeemed", redemption_view(result), counter.merchant_id, now=now)
+    emit(session, "voucher.redeemed", redemption_view(result), counter.merchant_id)
     return result
 
 
@@ -643,7 +643,7 @@ def claim(
     session.add(redemption)
     session.flush()
     result = RedemptionResult(redemption, voucher)
-    emit(session, "voucher.claimed", redemption_view(result), now=now)
+    emit(session, "voucher.claimed", redemption_view(result))
     return result
 
 

@@ -238,7 +238,7 @@ def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime,
     emit_many(session, "earnings.released", [
         ({"object": "earnings_release", "merchant_id": e.metadata["merchant_id"],
           "credits": e.moves[0].amount, "created_at": now}, e.metadata["merchant_id"])
-        for e in entries], now=now)
+        for e in entries])
     session.execute(
         update(payout_accounts_t)
         .where(payout_accounts_t.c.merchant_id == bindparam("m"))

@@ -263,7 +263,7 @@ def request_payout(
     )
     session.add(payout)
     session.flush()
-    emit(session, "payout.created", payout_view(config, payout), merchant_id, now=now)
+    emit(session, "payout.created", payout_view(config, payout), merchant_id)
     return payout
 
 
@@ -388,8 +388,7 @@ def run_payouts(
               [tuple(r[c] for c in PAYOUT_COLUMNS) for r in new_rows])
     _advance_accounts(session, [(r["merchant_id"], r["seq"]) for r in new_rows], now)
     emit_many(session, "payout.created",
-              [(payout_view(config, _unsaved_payout(r)), r["merchant_id"]) for r in new_rows],
-              now=now)
+              [(payout_view(config, _unsaved_payout(r)), r["merchant_id"]) for r in new_rows])
     for p in requested:
         p.batch_id = batch_id
     session.flush()
@@ -560,8 +559,7 @@ def set_status(
         payout.failure_reason = (reason or status)[:500]
     session.flush()
     if status != "submitted":
-        emit(session, f"payout.{status}", payout_view(config, payout), payout.merchant_id,
-             now=now)
+        emit(session, f"payout.{status}", payout_view(config, payout), payout.merchant_id)
     return payout
 
 

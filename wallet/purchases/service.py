@@ -152,7 +152,7 @@ def create_purchase(
     }
     _record_and_check(session, buyer, row, limits, now)
     purchase = _public(row)
-    emit(session, "purchase.created", purchase, buyer.merchant_id, now=now)
+    emit(session, "purchase.created", purchase, buyer.merchant_id)
     return purchase, True
 
 
@@ -373,5 +373,5 @@ def refund_purchase(
     refund = {"object": "refund", "id": refund_id, "purchase_id": purchase.id,
               "amount": amount, "purchase_refunded": purchase.refunded,
               "purchase_amount": purchase.amount, "created_at": now}
-    emit(session, "refund.created", refund, merchant_id, now=now)
+    emit(session, "refund.created", refund, merchant_id)
     return refund

@@ -451,7 +451,7 @@ def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str) -> 
     topup.updated_at = now
     session.flush()
     if credited_now:
-        emit(session, "topup.succeeded", topup_view(topup, base_url), now=now)
+        emit(session, "topup.succeeded", topup_view(topup, base_url))
 
 
 def _claw_back(

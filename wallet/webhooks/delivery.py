@@ -331,4 +331,4 @@ def _mark_endpoints(session: Session, claimed: Sequence[Claimed], done: list[dic
     for endpoint in session.scalars(select(WebhookEndpoint)
                                     .where(WebhookEndpoint.id.in_(newly))
                                     .execution_options(populate_existing=True)):
-        emit(session, FAILING, endpoint_view(endpoint), endpoint.merchant_id, now=now)
+        emit(session, FAILING, endpoint_view(endpoint), endpoint.merchant_id)

@@ -100,30 +100,31 @@ def insert_params(event_type: str, obj: dict[str, Any], merchant_id: str | None,
             "data": to_json(obj), "created_at": _credits().driver_time(now, dialect)}
 
 
-def emit(session: Session, event_type: str, obj: dict[str, Any], merchant_id: str | None = None,
-         *, now: datetime | None = None) -> str:
+def emit(session: Session, event_type: str, obj: dict[str, Any],
+         merchant_id: str | None = None) -> str:
     """Record that ``event_type`` happened to ``obj`` (the object as the API returns it),
     in the caller's transaction; returns the event id (``evt_…``).
 
     ``merchant_id`` names the merchant whose endpoints receive it; None makes it a
-    platform event for the operator. One INSERT, nothing else.
+    platform event for the operator. The event's timestamp is the time it is recorded
+    (the wall clock, also when the caller works at a pretended ``now``). One INSERT,
+    nothing else.
     """
     conn = session.connection()
     dialect = conn.dialect.name
-    params = insert_params(event_type, obj, merchant_id, now or utcnow(), dialect)
+    params = insert_params(event_type, obj, merchant_id, utcnow(), dialect)
     conn.exec_driver_sql(insert_sql(dialect), params)
     return str(params["id"])
 
 
 def emit_many(session: Session, event_type: str,
-              items: list[tuple[dict[str, Any], str | None]], *,
-              now: datetime | None = None) -> list[str]:
+              items: list[tuple[dict[str, Any], str | None]]) -> list[str]:
     """``emit`` for many objects at once, e.g. a payout run's payouts (PostgreSQL: COPY)."""
     if not items:
         return []
     conn = session.connection()
     dialect = conn.dialect.name
-    moment = now or utcnow()
+    moment = utcnow()
     rows = [insert_params(event_type, obj, merchant_id, moment, dialect)
             for obj, merchant_id in items]
     if dialect == "postgresql":
