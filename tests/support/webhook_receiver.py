@@ -35,7 +35,10 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A webhook receiver on 127.0.0.1 that verifies with every secret it is given."""
+    """A webhook receiver on 127.0.0.1 that verifies with every secret it is given.
+
+    ``respond(handler)`` may answer a request itself (and return True); the request's
+    body is ``handler.body``."""
 
     secrets: list[str]
     status: int = 200
@@ -65,7 +68,7 @@ class Receiver:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length)
+                body = self.body = self.rfile.read(length)
                 if receiver.respond is not None and receiver.respond(self):
                     return
                 ok = receiver.verify(body, dict(self.headers.items()))
