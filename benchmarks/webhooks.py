@@ -220,7 +220,7 @@ def delivery_rate(app: Any, args: argparse.Namespace) -> dict[str, Any]:
             count = min(5000, args.events - start)
             events.emit_many(session, "purchase.created",
                              [({**sample, "id": f"pur_{uuid.uuid4().hex[:16]}"}, merchant.id)
-                              for _ in range(count)], now=now)
+                              for _ in range(count)])
             session.commit()
         db.session.remove()
 
