@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.support import topup_helpers as topups
-from tests.support.webhook_receiver import Receiver
+from tests.support.webhook_receiver import Receiver, answer
 from tests.support.webhook_world import (
     add_endpoint,
     bearer,
@@ -310,7 +310,7 @@ def test_failing_after_the_retry_window_then_recovering(committed_app: Flask,
                            ["webhook_endpoint.failing"])
     flaky = add_endpoint(client, world["merchant_key"], receiver.url, ["purchase.created"])
     receiver.secrets[:] = [watcher["secret"], flaky["secret"]]
-    receiver.respond = lambda handler: _answer(handler, 503, b"down for maintenance")
+    receiver.respond = lambda handler: answer(handler, 503, b"down for maintenance")
     buy(client, world["user_token"])
     started = time.monotonic()
     while time.monotonic() - started < 20:
@@ -335,15 +335,6 @@ def test_failing_after_the_retry_window_then_recovering(committed_app: Flask,
     receiver.wait_for(2)
     assert client.get(f"/v1/webhook_endpoints/{flaky['id']}",
                       headers=key).json["failing"] is False
-
-
-def _answer(handler: Any, status: int, body: bytes, **headers: str) -> bool:
-    handler.send_response(status)
-    for name, value in {"Content-Length": str(len(body)), **headers}.items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-    return True
 
 
 def test_an_event_committed_late_is_not_skipped(committed_app: Flask, receiver: Receiver,

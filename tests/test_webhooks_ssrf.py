@@ -15,7 +15,7 @@ from flask import Flask
 
 from tests.conftest import migrated_app
 from tests.support.databases import temporary_database
-from tests.support.webhook_receiver import Receiver
+from tests.support.webhook_receiver import Receiver, answer
 from tests.support.webhook_world import add_endpoint, bearer, buy, deliver_once, demo
 from wallet.db import db
 from wallet.webhooks.models import WebhookEndpoint
@@ -159,19 +159,10 @@ def _message(url: str, secret: str) -> Message:
     return Message("dlv_1", 1, "whe_1", url, "evt_1", b'{"type":"test"}', (secret,))
 
 
-def _answer(handler: Any, status: int, body: bytes, **headers: str) -> bool:
-    handler.send_response(status)
-    for name, value in {"Content-Length": str(len(body)), **headers}.items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    handler.wfile.write(body)
-    return True
-
-
 def test_redirects_are_not_followed() -> None:
     secret = new_secret()
     elsewhere = Receiver([secret]).start()
-    receiver = Receiver([secret], respond=lambda h: _answer(
+    receiver = Receiver([secret], respond=lambda h: answer(
         h, 302, b"", Location=elsewhere.url)).start()
     sender = Sender(UrlPolicy.development())
     try:
@@ -186,7 +177,7 @@ def test_redirects_are_not_followed() -> None:
 
 def test_a_huge_answer_is_read_up_to_the_limit() -> None:
     secret = new_secret()
-    receiver = Receiver([secret], respond=lambda h: _answer(h, 200, b"x" * 5_000_000)).start()
+    receiver = Receiver([secret], respond=lambda h: answer(h, 200, b"x" * 5_000_000)).start()
     sender = Sender(UrlPolicy.development(), response_limit=4096)
     try:
         started = time.monotonic()

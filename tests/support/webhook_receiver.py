@@ -142,6 +142,16 @@ class Receiver:
             return {r.payload["type"]: r for r in self.received if r.payload["type"] in wanted}
 
 
+def answer(handler: BaseHTTPRequestHandler, status: int, body: bytes, **headers: str) -> bool:
+    """For ``respond``: answer ``status`` with ``body`` (and these headers) instead."""
+    handler.send_response(status)
+    for name, value in {"Content-Length": str(len(body)), **headers}.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--secret", required=True)

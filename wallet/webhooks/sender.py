@@ -180,31 +180,36 @@ class Sender:
         for message in messages:
             by_endpoint[message.endpoint_id].append(message)
         lanes: list[Future[list[Outcome]]] = []
+        resolved: dict[tuple[str, int], str] = {}  # checked addresses, for this batch
         for group in by_endpoint.values():
             count = min(self.per_endpoint, len(group))
             broken: list[str] = []  # the endpoint's first transport error, shared by lanes
-            lanes.extend(self._executor.submit(self._lane, group[i::count], broken)
+            lanes.extend(self._executor.submit(self._lane, group[i::count], broken, resolved)
                          for i in range(count))
         return [outcome for lane in lanes for outcome in lane.result()]
 
-    def _lane(self, messages: list[Message], broken: list[str]) -> list[Outcome]:
+    def _lane(self, messages: list[Message], broken: list[str],
+              resolved: dict[tuple[str, int], str]) -> list[Outcome]:
         outcomes = []
         for message in messages:
             if broken:
                 outcomes.append(Outcome(message.delivery_id, message.attempt, False, None, 0,
                                         None, f"not sent: {broken[0]}"))
                 continue
-            outcome = self._send_one(message)
+            outcome = self._send_one(message, resolved)
             if outcome.status_code is None and outcome.error:
                 broken.append(outcome.error)
             outcomes.append(outcome)
         return outcomes
 
-    def _send_one(self, message: Message) -> Outcome:
+    def _send_one(self, message: Message, resolved: dict[tuple[str, int], str]) -> Outcome:
         started = time.perf_counter()
         try:
             target = parse(message.url, self.policy)
-            address = resolve(target, self.policy, self._getaddrinfo)
+            address = resolved.get((target.host, target.port))
+            if address is None:  # resolved and checked once per batch, right before use
+                address = resolved[target.host, target.port] = resolve(
+                    target, self.policy, self._getaddrinfo)
             status, response = self._post(target, address, message)
         except UnsafeUrl as exc:
             return self._failed(message, started, f"refused: {exc}")
