@@ -29,6 +29,7 @@ run: install
 	@echo "Counter page:        http://$(HOST):$(PORT)/counter"
 	@echo "API (OpenAPI JSON):  http://$(HOST):$(PORT)/v1/openapi.json"
 	@echo "Health:              http://$(HOST):$(PORT)/healthz"
+	@echo "Webhooks worker:     $(BIN)/flask --app wallet webhooks deliver  (docs/webhooks.md)"
 	@echo
 	$(BIN)/flask --app wallet run --host $(HOST) --port $(PORT)
 

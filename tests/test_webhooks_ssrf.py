@@ -203,10 +203,13 @@ def _trickle(handler: Any) -> bool:
     return True
 
 
+DEADLINE = 2.0
+
+
 def _slowly(respond: Any) -> tuple[Any, float]:
     secret = new_secret()
     receiver = Receiver([secret], respond=respond).start()
-    sender = Sender(UrlPolicy.development(), timeout=1.0)
+    sender = Sender(UrlPolicy.development(), timeout=DEADLINE)
     try:
         started = time.monotonic()
         [outcome] = sender.send([_message(receiver.url, secret)])
@@ -217,14 +220,19 @@ def _slowly(respond: Any) -> tuple[Any, float]:
 
 
 def test_a_silent_receiver_times_out() -> None:
-    outcome, took = _slowly(lambda h: time.sleep(5) or False)
+    outcome, took = _slowly(lambda h: time.sleep(10) or False)
     assert not outcome.ok and outcome.error == "timed out" and outcome.status_code is None
-    assert took < 3, took
+    assert DEADLINE <= took < DEADLINE + 2, took
 
 
 def test_a_trickling_answer_is_cut_off_at_the_deadline() -> None:
-    """The 200 counts (the receiver acknowledged); its body stops at the deadline."""
+    """A body sent a byte at a time (200 s in all) stops at the deadline. A 200 that
+    arrived before it counts (the receiver acknowledged); on a loaded machine the status
+    line itself may miss the deadline, and then it is a time-out."""
     outcome, took = _slowly(_trickle)
-    assert outcome.ok and outcome.status_code == 200
-    assert outcome.response is not None and 0 < len(outcome.response) < 50
-    assert took < 3, took
+    assert DEADLINE <= took < DEADLINE + 2, took
+    if outcome.status_code is None:
+        assert outcome.error == "timed out"
+    else:
+        assert outcome.ok and outcome.status_code == 200
+        assert outcome.response is not None and len(outcome.response) < 100

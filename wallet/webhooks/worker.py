@@ -7,6 +7,7 @@ run at once, on any number of nodes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -117,8 +118,9 @@ def run(session: Session, sender: Sender, settings: WorkerSettings, kek: bytes, 
         try:
             busy = step(session, sender, settings, kek, totals, rng)
         except Exception:
-            session.rollback()
             log.exception("webhook delivery round failed; trying again")
+            with contextlib.suppress(Exception):  # e.g. the connection is gone
+                session.rollback()
             busy = False
         if not busy:
             stop.wait(settings.poll_interval)
