@@ -163,10 +163,14 @@ def summarise(samples: dict[bool, list[dict[str, float]]]) -> dict[str, Any]:
     for metric in ("wall_ms", "cpu_ms"):
         with_ = [s[metric] for s in samples[True]]
         without = [s[metric] for s in samples[False]]
+        ratios = sorted(w / o for w, o in zip(with_, without, strict=True))
+        quartile = len(ratios) // 4
         out[metric] = {"with_outbox": round(statistics.median(with_), 3),
                        "without": round(statistics.median(without), 3),
-                       "ratio": round(statistics.median(
-                           w / o for w, o in zip(with_, without, strict=True)), 3)}
+                       "added": round(statistics.median(with_) - statistics.median(without), 3),
+                       "ratio": round(statistics.median(ratios), 3),
+                       "ratio_iqr": [round(ratios[quartile], 3),
+                                     round(ratios[-1 - quartile], 3)]}
     return out
 
 
@@ -278,8 +282,8 @@ def bench(engine: str, args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["postgresql", "sqlite", "both"], default="both")
-    parser.add_argument("--block", type=int, default=200, help="purchases per block")
-    parser.add_argument("--pairs", type=int, default=8, help="with/without block pairs")
+    parser.add_argument("--block", type=int, default=50, help="purchases per block")
+    parser.add_argument("--pairs", type=int, default=40, help="with/without block pairs")
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     args = parser.parse_args()

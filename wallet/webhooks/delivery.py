@@ -101,9 +101,7 @@ GROUP BY me.x
 
 
 def _finished_below(session: Session) -> int:
-    """Every transaction with a smaller id has ended (PostgreSQL); SQLite: txid is 0."""
-    if not _is_pg(session):
-        return 1
+    """Every transaction with a smaller id has ended (PostgreSQL)."""
     return int(session.execute(text(FINISHED_BELOW_SQL)).scalar_one())
 
 
@@ -117,12 +115,15 @@ def dispatch(session: Session, *, limit: int = 1000, now: datetime | None = None
     cursor = session.execute(query).first()
     if cursor is None:
         return 0
-    bound = _finished_below(session)
     e = events_t
-    rows = session.execute(
-        select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
-        .where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq), e.c.txid < bound)
-        .order_by(e.c.txid, e.c.seq).limit(limit)).all()
+    query = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
+    if _is_pg(session):
+        query = (query.where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq),
+                             e.c.txid < _finished_below(session))
+                 .order_by(e.c.txid, e.c.seq))
+    else:  # one writer at a time: seq order is commit order
+        query = query.where(e.c.seq > cursor.seq).order_by(e.c.seq)
+    rows = session.execute(query.limit(limit)).all()
     if not rows:
         return 0
     deliveries = _fan_out(session, rows, now)

@@ -36,7 +36,7 @@ def upgrade():
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_merchant_seq', ['merchant_id', 'seq'], unique=False)
-        batch_op.create_index('ix_events_txid_seq', ['txid', 'seq'], unique=False)
+        batch_op.create_index('ix_events_txid_seq', ['txid', 'seq'], unique=False, sqlite_where=sa.text('txid <> 0'))
 
     cursor = op.create_table('webhook_dispatch_cursor',
     sa.Column('id', sa.Integer(), nullable=False),
