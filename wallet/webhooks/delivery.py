@@ -116,7 +116,7 @@ def dispatch(session: Session, *, limit: int = 1000, now: datetime | None = None
     if cursor is None:
         return 0
     e = events_t
-    query = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
+    query: Any = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
     if _is_pg(session):
         query = (query.where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq),
                              e.c.txid < _finished_below(session))
