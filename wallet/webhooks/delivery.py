@@ -116,14 +116,14 @@ def dispatch(session: Session, *, limit: int = 1000, now: datetime | None = None
     if cursor is None:
         return 0
     e = events_t
-    query: Any = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
+    new: Any = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
     if _is_pg(session):
-        query = (query.where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq),
-                             e.c.txid < _finished_below(session))
-                 .order_by(e.c.txid, e.c.seq))
+        new = (new.where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq),
+                         e.c.txid < _finished_below(session))
+               .order_by(e.c.txid, e.c.seq))
     else:  # one writer at a time: seq order is commit order
-        query = query.where(e.c.seq > cursor.seq).order_by(e.c.seq)
-    rows = session.execute(query.limit(limit)).all()
+        new = new.where(e.c.seq > cursor.seq).order_by(e.c.seq)
+    rows = session.execute(new.limit(limit)).all()
     if not rows:
         return 0
     deliveries = _fan_out(session, rows, now)
