@@ -15,7 +15,8 @@ On 127.0.0.1 only, bounded in time, in a throw-away database (PostgreSQL
    request (``POST /v1/purchases`` through Flask's test client: token, parsing, service,
    commit) and the service alone (``create_purchase`` + commit). Measured: wall time and
    CPU per purchase, CPU being this process plus, on PostgreSQL, the server backend of
-   the session (``/proc/<pid>/stat``). The ratio is the median over pairs.
+   the session (``/proc/<pid>/stat``). The ratio is the median over pairs. Beside it,
+   ``emit`` alone: 3,000 events, a commit every 100.
 2. **Delivery rate.** ``--events`` events of one merchant (written with ``emit_many``),
    one endpoint, a receiver in its own process verifying every signature with
    ``standardwebhooks`` (``tests/support/webhook_receiver.py``), then the product's worker
@@ -174,6 +175,41 @@ def summarise(samples: dict[bool, list[dict[str, float]]]) -> dict[str, Any]:
     return out
 
 
+def emit_alone(app: Any, count: int = 3000) -> dict[str, Any]:
+    """``emit`` by itself: ``count`` events, a commit every 100; CPU per event (with the
+    backend's on PostgreSQL) and the part that only builds the row."""
+    from sqlalchemy import text
+
+    from wallet.db import db, utcnow
+    from wallet.webhooks.events import emit, insert_params
+
+    obj = {"object": "purchase", "id": "pur_x", "amount": 1, "refunded": 0,
+           "merchant_id": "mer_x", "app_id": "app_x", "user_id": "usr_x",
+           "description": "Sticker", "metadata": {}, "balance_after": 41, "created_at": utcnow()}
+    with app.app_context():
+        session = db.session()
+        dialect = db.engine.dialect.name
+        pid = (session.execute(text("SELECT pg_backend_pid()")).scalar()
+               if dialect == "postgresql" else None)
+        session.commit()
+        cpu, server = time.process_time(), backend_cpu(pid)
+        for i in range(count):
+            emit(session, "purchase.created", obj, "mer_x")
+            if i % 100 == 99:
+                session.commit()
+        session.commit()
+        used = time.process_time() - cpu + backend_cpu(pid) - server
+        started = time.process_time()
+        for _ in range(count):
+            insert_params("purchase.created", obj, "mer_x", utcnow(), dialect)
+        build = time.process_time() - started
+        session.execute(text("DELETE FROM events WHERE merchant_id = 'mer_x'"))
+        session.commit()
+        db.session.remove()
+    return {"events": count, "cpu_us_per_event": round(used * 1e6 / count, 1),
+            "build_row_us": round(build * 1e6 / count, 1)}
+
+
 # --- 2. delivery rate -----------------------------------------------------------------------
 
 
@@ -269,6 +305,7 @@ def bench(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     with database(engine, workdir) as url:
         app = make_app(url, workdir)
         result: dict[str, Any] = {"engine": engine, "load_before": os.getloadavg()}
+        result["emit_alone"] = emit_alone(app)
         result["outbox_overhead"] = outbox_overhead(app, args)
         result["delivery"] = delivery_rate(app, args)
         result["load_after"] = os.getloadavg()
