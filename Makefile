@@ -11,10 +11,12 @@ export WALLET_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/node/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	# a merchant's Node.js webhook check (tests/test_webhooks_node.py), from npm
+	if command -v npm >/dev/null; then npm ci --prefix tests/node --no-audit --no-fund -s; fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +29,7 @@ run: install
 	@echo "Counter page:        http://$(HOST):$(PORT)/counter"
 	@echo "API (OpenAPI JSON):  http://$(HOST):$(PORT)/v1/openapi.json"
 	@echo "Health:              http://$(HOST):$(PORT)/healthz"
+	@echo "Webhooks worker:     $(BIN)/flask --app wallet webhooks deliver  (docs/webhooks.md)"
 	@echo
 	$(BIN)/flask --app wallet run --host $(HOST) --port $(PORT)
 

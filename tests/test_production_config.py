@@ -24,6 +24,7 @@ def production_config(tmp_path: Path, **overrides: Any) -> dict[str, Any]:
         "ENV": "production", "INSTANCE_PATH": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
         "SECRET_KEY": strong(), "LEDGER_SIGNING_KEY": strong(), "VOUCHER_KEK": strong(),
+        "WEBHOOK_KEK": strong(),
         "TOPUP_PROVIDER": "stripe", "STRIPE_API_KEY": "sk_live_" + secrets.token_hex(16),
         "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_urlsafe(24),
         "BASE_URL": "https://wallet.example.org",
@@ -47,7 +48,8 @@ def test_a_complete_production_configuration_starts(tmp_path: Path) -> None:
     assert set(runtime(app).providers) == {"stripe"}  # the sandbox takes no webhooks
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "LEDGER_SIGNING_KEY", "VOUCHER_KEK"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "LEDGER_SIGNING_KEY", "VOUCHER_KEK",
+                                  "WEBHOOK_KEK"])
 @pytest.mark.parametrize("value", [
     None, "", "changeme", "CHANGEME", base64.b64encode(b"\0" * 32).decode(),
     base64.b64encode(b"s" * 32).decode(), base64.b64encode(bytes(range(32))).decode(),

@@ -197,17 +197,6 @@ def voucher_dict(voucher: Voucher, *, code: str | None = None,
     return out
 
 
-def _redemption_dict(result: svc.RedemptionResult) -> dict[str, Any]:
-    r = result.redemption
-    credited = None
-    if r.kind == "claim":
-        credited = "promotional" if result.voucher.funding == "promotion" else "paid"
-    return {"redemption_id": r.id, "voucher_id": r.voucher_id, "amount": r.amount,
-            "remaining": r.remaining_after, "merchant_id": r.merchant_id,
-            "counter_id": r.counter_id, "user_id": r.user_id, "credited_to": credited,
-            "created_at": r.created_at}
-
-
 def manual_code_checks() -> list[tuple[Rule, str]]:
     """Failed manual codes are limited per counter (or person), per merchant and overall."""
     who, config, window = principal(), current_app.config, svc.FAILURE_WINDOW
@@ -340,7 +329,7 @@ class VoucherRedeem(MethodView):
         result = _looked_up(data, lambda: svc.redeem(
             db.session(), counter_id=counter_id, payload=data.get("payload"),
             code=data.get("code"), amount=data.get("amount")))
-        return _redemption_dict(result)
+        return svc.redemption_view(result)
 
 
 @blp.route("/vouchers/claim")
@@ -355,7 +344,7 @@ class VoucherClaim(MethodView):
         assert user_id is not None
         result = _looked_up(data, lambda: svc.claim(
             db.session(), user_id=user_id, payload=data.get("payload"), code=data.get("code")))
-        return _redemption_dict(result)
+        return svc.redemption_view(result)
 
 
 @blp.route("/vouchers/<string:voucher_id>/revoke")

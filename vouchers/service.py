@@ -62,6 +62,7 @@ from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, hold, post
 from wallet.merchants.models import Counter, Merchant
 from wallet.people.models import User
+from wallet.webhooks.events import emit
 
 vouchers_t = cast(Table, Voucher.__table__)
 
@@ -512,6 +513,18 @@ class RedemptionResult:
         return self.redemption.remaining_after
 
 
+def redemption_view(result: RedemptionResult) -> dict[str, Any]:
+    """A redemption or claim as the API returns it (and its event carries it)."""
+    r = result.redemption
+    credited = None
+    if r.kind == "claim":
+        credited = "promotional" if result.voucher.funding == "promotion" else "paid"
+    return {"redemption_id": r.id, "voucher_id": r.voucher_id, "amount": r.amount,
+            "remaining": r.remaining_after, "merchant_id": r.merchant_id,
+            "counter_id": r.counter_id, "user_id": r.user_id, "credited_to": credited,
+            "created_at": r.created_at}
+
+
 def redeem(
     session: Session, *, counter_id: str, payload: object = None, code: object = None,
     amount: int | None = None, now: datetime | None = None,
@@ -548,7 +561,9 @@ def redeem(
     )
     session.add(redemption)
     session.flush()
-    return RedemptionResult(redemption, voucher)
+    result = RedemptionResult(redemption, voucher)
+    emit(session, "voucher.redeemed", redemption_view(result), counter.merchant_id)
+    return result
 
 
 def claim(
@@ -578,7 +593,9 @@ def claim(
     )
     session.add(redemption)
     session.flush()
-    return RedemptionResult(redemption, voucher)
+    result = RedemptionResult(redemption, voucher)
+    emit(session, "voucher.claimed", redemption_view(result))
+    return result
 
 
 # --- closing: revoke and expire -----------------------------------------------------------------

@@ -77,14 +77,16 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from wallet.purchases import api as purchases_api
     from wallet.topups import api as topups_api
     from wallet.web import docs, health
+    from wallet.webhooks import api as webhooks_api
+    from wallet.webhooks.cli import webhooks_cli
 
     app.register_blueprint(health.bp)
     for capability in (topups_api, vouchers_api, purchases_api, credits_api, people_api,
-                       merchants_api, oauth_api, payouts_api):
+                       merchants_api, oauth_api, payouts_api, webhooks_api):
         capability.register(app, api)
     docs.init_app(app, api)
     for group in (ledger_cli, admin_cli, demo.demo_command, payouts_cli, vouchers_cli,
-                  credits_cli, idempotency_cli, lockouts_cli, people_cli):
+                  credits_cli, idempotency_cli, lockouts_cli, people_cli, webhooks_cli):
         app.cli.add_command(group)
 
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 ID_PREFIXES = frozenset({"usr", "mer", "app", "ctr", "key", "pur", "ref", "vch", "pay", "txn",
-                         "top", "grt", "bat", "red", "ses", "pwr"})
+                         "top", "grt", "bat", "red", "ses", "pwr", "evt", "whe", "dlv"})
 
 
 def new_id(prefix: str, nbytes: int = 12) -> str:

@@ -15,3 +15,4 @@ import wallet.purchases.models
 import wallet.topups.models
 import wallet.web.idempotency
 import wallet.web.lockouts
+import wallet.webhooks.models

@@ -7,7 +7,7 @@ misconfigured node never serves a request. Refused:
 - a secret that is missing, does not decode, is not 32 bytes, or does not look
   random (one byte repeated, few distinct bytes, a counting sequence, a known
   example such as ``changeme``): ``WALLET_SECRET_KEY``, ``WALLET_LEDGER_SIGNING_KEY``,
-  ``WALLET_VOUCHER_KEK`` and the webhook secret of the provider in use;
+  ``WALLET_VOUCHER_KEK``, ``WALLET_WEBHOOK_KEK`` and the webhook secret of the provider in use;
 - no real payment provider: ``WALLET_TOPUP_PROVIDER`` unset or ``sandbox`` (the
   sandbox sells credits for test cards) unless ``WALLET_ALLOW_SANDBOX_IN_PRODUCTION=1``
   (staging; logged loudly at every start), a Stripe test key likewise;
@@ -157,6 +157,7 @@ def problems(config: Mapping[str, Any]) -> list[str]:
         secret_problem("LEDGER_SIGNING_KEY", config.get("LEDGER_SIGNING_KEY"),
                        decode_base64_secret),
         secret_problem("VOUCHER_KEK", config.get("VOUCHER_KEK"), _kek_decoder),
+        secret_problem("WEBHOOK_KEK", config.get("WEBHOOK_KEK"), decode_base64_secret),
         *provider_problems(config),
     ]
     if config.get("BASE_URL") in (None, "", DEFAULTS["BASE_URL"]):

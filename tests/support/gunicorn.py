@@ -35,7 +35,8 @@ def production_env(database_url: str, **overrides: str) -> dict[str, str]:
     env.update({
         "WALLET_ENV": "production", "WALLET_DATABASE_URL": database_url,
         "WALLET_SECRET_KEY": strong_secret(), "WALLET_LEDGER_SIGNING_KEY": strong_secret(),
-        "WALLET_VOUCHER_KEK": strong_secret(), "WALLET_TOPUP_PROVIDER": "stripe",
+        "WALLET_VOUCHER_KEK": strong_secret(), "WALLET_WEBHOOK_KEK": strong_secret(),
+        "WALLET_TOPUP_PROVIDER": "stripe",
         "WALLET_STRIPE_API_KEY": "sk_live_" + secrets.token_hex(16),
         "WALLET_STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_urlsafe(24),
         "WALLET_BASE_URL": "https://wallet.example.org", "WALLET_PROXY_FIX": "1",

@@ -30,6 +30,7 @@ from wallet.ledger.core import Move, hold
 from wallet.ledger.models import Account, AccountBalance, LedgerTransaction, Posting
 from wallet.payouts.bulk import CHUNK, Entry, post_bulk
 from wallet.payouts.models import PayoutAccount
+from wallet.webhooks.events import emit_many
 
 accounts_t = cast(Table, Account.__table__)
 balances_t = cast(Table, AccountBalance.__table__)
@@ -181,7 +182,8 @@ def release(
     Safe to run concurrently: each batch of merchants' payout rows is claimed with
     ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or under SQLite's write lock.
     """
-    cutoff = (now or utcnow()) - timedelta(days=hold_days)
+    now = now or utcnow()
+    cutoff = now - timedelta(days=hold_days)
     ensure_payout_accounts(session, merchant_ids)
     query = select(payout_accounts_t.c.merchant_id, payout_accounts_t.c.released_upto)
     if merchant_ids is not None:
@@ -192,13 +194,14 @@ def release(
     claimed = session.execute(query).all()
     total = moved_merchants = 0
     for start in range(0, len(claimed), batch):
-        credits, moved = _release_batch(session, claimed[start:start + batch], cutoff)
+        credits, moved = _release_batch(session, claimed[start:start + batch], cutoff, now)
         total += credits
         moved_merchants += moved
     return ReleaseResult(len(claimed), moved_merchants, total)
 
 
-def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime) -> tuple[int, int]:
+def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime,
+                   now: datetime) -> tuple[int, int]:
     merchant_ids = [row.merchant_id for row in claimed]
     pending_ids = _ids_by_code(
         session, [account_code(m, Kind.MERCHANT_PENDING) for m in merchant_ids])
@@ -232,6 +235,10 @@ def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime) -
                 metadata={"merchant_id": merchant_id, "released_upto": upto},
             ))
     post_bulk(session, entries)
+    emit_many(session, "earnings.released", [
+        ({"object": "earnings_release", "merchant_id": e.metadata["merchant_id"],
+          "credits": e.moves[0].amount, "created_at": now}, e.metadata["merchant_id"])
+        for e in entries])
     session.execute(
         update(payout_accounts_t)
         .where(payout_accounts_t.c.merchant_id == bindparam("m"))

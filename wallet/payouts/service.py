@@ -47,6 +47,7 @@ from wallet.payouts.earnings import (
 )
 from wallet.payouts.iban import InvalidBic, InvalidIban, bic_for, validate_bic, validate_iban
 from wallet.payouts.models import SCHEDULES, Payout, PayoutAccount, PayoutBatch
+from wallet.webhooks.events import emit, emit_many
 
 payouts_t = cast(Table, Payout.__table__)
 payout_accounts_t = cast(Table, PayoutAccount.__table__)
@@ -262,6 +263,7 @@ def request_payout(
     )
     session.add(payout)
     session.flush()
+    emit(session, "payout.created", payout_view(config, payout), merchant_id)
     return payout
 
 
@@ -385,6 +387,8 @@ def run_payouts(
     copy_rows(session, payouts_t, PAYOUT_COLUMNS,
               [tuple(r[c] for c in PAYOUT_COLUMNS) for r in new_rows])
     _advance_accounts(session, [(r["merchant_id"], r["seq"]) for r in new_rows], now)
+    emit_many(session, "payout.created",
+              [(payout_view(config, _unsaved_payout(r)), r["merchant_id"]) for r in new_rows])
     for p in requested:
         p.batch_id = batch_id
     session.flush()
@@ -407,6 +411,12 @@ def run_payouts(
 PAYOUT_COLUMNS = ("id", "merchant_id", "seq", "batch_id", "status", "origin", "credits",
                   "gross_minor", "fee_minor", "amount_minor", "currency", "iban", "bic",
                   "holder_name", "created_at")
+
+
+def _unsaved_payout(row: dict[str, Any]) -> Payout:
+    """A payout row of a run as an (unsaved) Payout, for ``payout_view``."""
+    return Payout(**{c: row[c] for c in PAYOUT_COLUMNS}, submitted_at=None, settled_at=None,
+                  failure_reason=None)
 
 
 def _advance_accounts(session: Session, rows: Sequence[tuple[str, int]], now: datetime) -> None:
@@ -548,6 +558,8 @@ def set_status(
     if status in ("failed", "canceled"):
         payout.failure_reason = (reason or status)[:500]
     session.flush()
+    if status != "submitted":
+        emit(session, f"payout.{status}", payout_view(config, payout), payout.merchant_id)
     return payout
 
 

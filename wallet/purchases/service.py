@@ -4,7 +4,8 @@ A purchase is, in one database transaction: one query for the person's wallet
 (frozen flag, paid balance, live promotional lots, the merchant's pending
 account), one ledger transaction (INSERT transaction, UPDATE each debited
 balance row, UPDATE one merchant shard, INSERT postings), one upsert of the
-risk counters and one INSERT of the purchase row.
+risk counters, one INSERT of the purchase row and one INSERT of its
+``purchase.created`` event (the outbox row; the delivery worker sends webhooks later).
 
 Idempotency lives in that same transaction: the ledger reference is derived
 from (person, app, Idempotency-Key), so a retry finds the first transaction
@@ -45,6 +46,7 @@ from wallet.errors import (
 from wallet.ids import new_id
 from wallet.ledger.errors import ReferenceConflict
 from wallet.purchases.models import Purchase, Refund, SpendCounter
+from wallet.webhooks.events import emit
 
 purchases_t = cast(Table, Purchase.__table__)
 counters_t = cast(Table, SpendCounter.__table__)
@@ -149,7 +151,9 @@ def create_purchase(
         "balance_after": debit.balance_after, "txn_id": debit.posted.id, "created_at": now,
     }
     _record_and_check(session, buyer, row, limits, now)
-    return _public(row), True
+    purchase = _public(row)
+    emit(session, "purchase.created", purchase, buyer.merchant_id)
+    return purchase, True
 
 
 def _claim_reference(session: Session, reference: str) -> None:
@@ -367,6 +371,8 @@ def refund_purchase(
         id=refund_id, purchase_id=purchase.id, merchant_id=merchant_id, amount=amount,
         txn_id=posted.id, created_at=now))
     session.flush()
-    return {"object": "refund", "id": refund_id, "purchase_id": purchase.id,
-            "amount": amount, "purchase_refunded": purchase.refunded,
-            "purchase_amount": purchase.amount, "created_at": now}
+    refund = {"object": "refund", "id": refund_id, "purchase_id": purchase.id,
+              "amount": amount, "purchase_refunded": purchase.refunded,
+              "purchase_amount": purchase.amount, "created_at": now}
+    emit(session, "refund.created", refund, merchant_id)
+    return refund

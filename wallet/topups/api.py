@@ -66,24 +66,7 @@ def _urls(topup_id: str) -> tuple[str, str]:
 
 def topup_json(topup: TopUp) -> dict[str, Any]:
     """The API form of a top-up: integer amounts with a display string beside money."""
-    return {
-        "id": topup.id,
-        "object": "topup",
-        "status": topup.status,
-        "pack_id": topup.pack_id,
-        "currency": topup.currency,
-        "price_minor": topup.price_minor,
-        "price_display": format_money(topup.price_minor, topup.currency),
-        "credits": topup.credits,
-        "credited": topup.credited - topup.clawed_back,
-        "refunded_minor": topup.refunded_minor,
-        "provider": topup.provider,
-        "checkout_url": _absolute(topup.checkout_url) if topup.checkout_url else None,
-        "failure_message": topup.failure_message,
-        "hold_reason": topup.hold_reason,
-        "created_at": topup.created_at.isoformat(),
-        "paid_at": topup.paid_at.isoformat() if topup.paid_at else None,
-    }
+    return service.topup_view(topup, current_app.config["BASE_URL"])
 
 
 def shortfall_json(shortfall: Shortfall) -> dict[str, Any]:
@@ -269,7 +252,8 @@ class Release(MethodView):
     @blp.response(200, TopUpOut)
     def post(self, topup_id: str) -> dict[str, Any]:
         """Credit a paid top-up that a risk limit held."""
-        return topup_json(service.release_topup(db.session(), topup_id))
+        return topup_json(service.release_topup(db.session(), topup_id,
+                                                 base_url=current_app.config["BASE_URL"]))
 
 
 @blp.route("/topup_shortfalls")
@@ -305,7 +289,8 @@ def handle_webhook(provider_name: str, raw_body: bytes, headers: Any) -> dict[st
     """The one webhook code path: verify the raw body's signature, apply the event once."""
     provider = runtime().provider(provider_name)
     outcome = service.process_webhook(db.session(), provider, raw_body, headers,
-                                      limits_from_config(current_app.config))
+                                      limits_from_config(current_app.config),
+                                      base_url=current_app.config["BASE_URL"])
     return {"received": True, "event_id": outcome.event_id, "type": outcome.type,
             "outcome": outcome.outcome, "topup_id": outcome.topup_id,
             "duplicate": outcome.duplicate}

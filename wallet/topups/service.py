@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
+from urllib.parse import urljoin
 
 from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -56,6 +57,7 @@ from wallet.people.models import User
 from wallet.topups.models import ProviderEventRecord, Shortfall, TopUp
 from wallet.topups.pricing import Pack
 from wallet.topups.providers.base import PaymentProvider, ProviderEvent
+from wallet.webhooks.events import emit
 
 events_t = cast(Table, ProviderEventRecord.__table__)
 
@@ -292,6 +294,8 @@ def process_webhook(
     headers: Mapping[str, str],
     limits: RiskLimits,
     now: int | None = None,
+    *,
+    base_url: str = "",
 ) -> EventOutcome:
     """Verify a webhook on its raw body, then apply it once.
 
@@ -299,7 +303,7 @@ def process_webhook(
     before anything is written.
     """
     event = provider.parse_webhook(raw_body, headers, now)
-    return handle_event(session, provider.name, event, limits)
+    return handle_event(session, provider.name, event, limits, base_url=base_url)
 
 
 def _claim_event(session: Session, provider: str, event: ProviderEvent) -> int | None:
@@ -314,7 +318,7 @@ def _claim_event(session: Session, provider: str, event: ProviderEvent) -> int |
 
 def handle_event(
     session: Session, provider: str, event: ProviderEvent, limits: RiskLimits,
-    now: datetime | None = None,
+    now: datetime | None = None, *, base_url: str = "",
 ) -> EventOutcome:
     """Apply one verified event exactly once (a replay returns ``duplicate``)."""
     now = now or utcnow()
@@ -334,7 +338,7 @@ def handle_event(
     elif topup is None:
         outcome = "unknown_topup"
     else:
-        outcome = _apply(session, topup, event, limits, now)
+        outcome = _apply(session, topup, event, limits, now, base_url)
     session.execute(
         update(events_t).where(events_t.c.id == record_id)
         .values(outcome=outcome, topup_id=topup.id if topup else None)
@@ -356,7 +360,8 @@ def _find_topup(session: Session, provider: str, event: ProviderEvent) -> TopUp 
 
 
 def _apply(
-    session: Session, topup: TopUp, event: ProviderEvent, limits: RiskLimits, now: datetime
+    session: Session, topup: TopUp, event: ProviderEvent, limits: RiskLimits, now: datetime,
+    base_url: str,
 ) -> str:
     if event.currency is not None and event.currency != topup.currency:
         return "currency_mismatch"
@@ -381,7 +386,7 @@ def _apply(
         outcome = "refund_recorded" if event.type == "refunded" else "chargeback_recorded"
     else:  # pragma: no cover - EventType is closed
         return "ignored"
-    _reconcile(session, topup, now)
+    _reconcile(session, topup, now, base_url)
     return outcome
 
 
@@ -416,8 +421,10 @@ def _held_paid_balance(session: Session, paid_id: int, clearing_id: int) -> int:
     return hold(session, [paid_id, clearing_id]).balances[paid_id]
 
 
-def _reconcile(session: Session, topup: TopUp, now: datetime) -> None:
-    """Move the ledger to what the top-up's facts ask for; update its status."""
+def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str) -> None:
+    """Move the ledger to what the top-up's facts ask for; update its status.
+
+    The credits landing is the ``topup.succeeded`` event (for the operator)."""
     paid = chart.user_account(session, topup.user_id, chart.Kind.USER_PAID)
     clearing = chart.platform_account(session, chart.Kind.TOPUP_CLEARING)
     if topup.paid and topup.hold_reason is None and topup.credited == 0:
@@ -431,11 +438,16 @@ def _reconcile(session: Session, topup: TopUp, now: datetime) -> None:
                       "provider": topup.provider},
         )
         topup.credited = topup.credits
+        credited_now = True
+    else:
+        credited_now = False
     if topup.credited:
         _claw_back(session, topup, paid.id, clearing.id, now)
     topup.status = _status(topup)
     topup.updated_at = now
     session.flush()
+    if credited_now:
+        emit(session, "topup.succeeded", topup_view(topup, base_url))
 
 
 def _claw_back(
@@ -468,6 +480,29 @@ def _claw_back(
         session.execute(update(User).where(User.id == topup.user_id).values(frozen=True))
 
 
+def topup_view(topup: TopUp, base_url: str) -> dict[str, Any]:
+    """The API form of a top-up: integer amounts with a display string beside money."""
+    checkout = topup.checkout_url
+    return {
+        "id": topup.id,
+        "object": "topup",
+        "status": topup.status,
+        "pack_id": topup.pack_id,
+        "currency": topup.currency,
+        "price_minor": topup.price_minor,
+        "price_display": format_money(topup.price_minor, topup.currency),
+        "credits": topup.credits,
+        "credited": topup.credited - topup.clawed_back,
+        "refunded_minor": topup.refunded_minor,
+        "provider": topup.provider,
+        "checkout_url": urljoin(base_url.rstrip("/") + "/", checkout) if checkout else None,
+        "failure_message": topup.failure_message,
+        "hold_reason": topup.hold_reason,
+        "created_at": topup.created_at.isoformat(),
+        "paid_at": topup.paid_at.isoformat() if topup.paid_at else None,
+    }
+
+
 def _status(topup: TopUp) -> str:
     if topup.paid:
         if topup.disputed_minor:
@@ -483,7 +518,8 @@ def _status(topup: TopUp) -> str:
 # --------------------------------------------------------------------------- operator
 
 
-def release_topup(session: Session, topup_id: str, now: datetime | None = None) -> TopUp:
+def release_topup(session: Session, topup_id: str, now: datetime | None = None, *,
+                  base_url: str = "") -> TopUp:
     """Credit a paid top-up that a risk limit held (the operator's decision)."""
     now = now or utcnow()
     topup = session.scalar(select(TopUp).where(TopUp.id == topup_id).with_for_update()
@@ -495,7 +531,7 @@ def release_topup(session: Session, topup_id: str, now: datetime | None = None) 
         raise Conflict("Only a paid top-up that is held can be released.",
                        code="topup_not_held")
     topup.hold_reason = None
-    _reconcile(session, topup, now)
+    _reconcile(session, topup, now, base_url)
     return topup
 
 

@@ -1,0 +1,1 @@
+"""Events (a transactional outbox) and signed webhooks to merchants' and the operator's servers."""
