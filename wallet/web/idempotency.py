@@ -184,7 +184,8 @@ def _store(scope: str, key: str, fingerprint: str, response: Response) -> None:
     """Record the answer in the request's transaction (it commits with the work)."""
     session = db.session
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {"fingerprint": fingerprint, "state": "done", "created_at": utcnow(),
+    now = utcnow()
+    values = {"fingerprint": fingerprint, "state": "done", "created_at": now,
               "response_status": response.status_code,
               "response_body": seal(response.get_data(), scope, key,
                                     replay_key(current_app))}
@@ -192,7 +193,7 @@ def _store(scope: str, key: str, fingerprint: str, response: Response) -> None:
         dialect.insert(records_t).values(scope=scope, key=key, **values)
         .on_conflict_do_update(index_elements=["scope", "key"], set_=values)
     )
-    _maybe_purge(session, values["created_at"])
+    _maybe_purge(session, now)
 
 
 def idempotent(view: F) -> F:
