@@ -76,6 +76,7 @@ def topup_json(topup: TopUp) -> dict[str, Any]:
         "credits": topup.credits,
         "credited": topup.credited - topup.clawed_back,
         "refunded_minor": topup.refunded_minor,
+        "refunded_display": format_money(topup.refunded_minor, topup.currency),
         "provider": topup.provider,
         "checkout_url": _absolute(topup.checkout_url) if topup.checkout_url else None,
         "failure_message": topup.failure_message,
@@ -155,6 +156,7 @@ class TopUpOut(Schema):
     credited = fields.Integer(required=True, metadata={
         "description": "credits in the wallet from this top-up now (after claw-backs)"})
     refunded_minor = fields.Integer(required=True)
+    refunded_display = fields.String(required=True)
     provider = fields.String(required=True)
     checkout_url = fields.String(allow_none=True, required=True)
     failure_message = fields.String(allow_none=True, required=True)
