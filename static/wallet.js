@@ -247,7 +247,7 @@
     buttons.push(button("Copy code", "secondary small", function () {
       copyText(code).then(function () { notice("The code of the " + credits(v.value) + " voucher was copied."); },
         function () { notice("Copy failed: select the code and copy it."); });
-    }, "Copy the code of the " + credits(v.value) + " voucher"));
+    }, "Copy code of the " + credits(v.value) + " voucher"));
     if (navigator.share) {
       buttons.push(button("Share", "secondary small", function () {
         var data = { title: "Wallet voucher", text: shareText(v, code) };
@@ -526,7 +526,7 @@
     if (t.object_type === "voucher" && t.kind !== "voucher_claim") {
       var link = el("a", "link-out", "See voucher");
       link.href = "#voucher-" + t.object_id;
-      link.setAttribute("aria-label", "See the voucher of the " + what);
+      link.setAttribute("aria-label", "See voucher of the " + what);
       link.addEventListener("click", function (ev) { ev.preventDefault(); showVoucher(t.object_id); });
       return link;
     }
@@ -702,7 +702,7 @@
         var edit = button("Edit limits", "secondary small", function () {
           edit.hidden = true;
           capsForm(c, li);
-        }, "Edit the limits of " + name);
+        }, "Edit limits of " + name);
         li.appendChild(edit);
         var drop = button("Disconnect", "danger small", function () { disconnect(c, drop); }, "Disconnect " + name);
         li.appendChild(drop);

@@ -92,10 +92,10 @@ def test_a_person_lists_own_vouchers_and_sees_the_code_again(committed_app: Flas
     assert page1.status_code == 200 and page1.json["has_more"] is True
     page2 = client.get(f"/v1/vouchers?limit=1&starting_after={page1.json['data'][0]['id']}")
     listed = page1.json["data"] + page2.json["data"]
-    assert [v["id"] for v in listed] == [first["id"], second["id"]]
+    assert [v["id"] for v in listed] == [second["id"], first["id"]]  # newest first
     assert page2.json["has_more"] is False
     assert [(v["status"], v["value"], v["remaining"]) for v in listed] == [
-        ("active", 40, 25), ("active", 60, 60)]
+        ("active", 60, 60), ("active", 40, 25)]
     for item in listed:  # bearer secrets never travel in a list
         assert "payload" not in item and "code" not in item
         assert item["code_available"] is True and item["qr_svg_url"].endswith("/qr.svg")

@@ -322,11 +322,11 @@ class Vouchers(MethodView):
     @blp.response(200, VoucherListOut)
     @blp.doc(**security("user"))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The vouchers the person gifted, oldest first, with status and what is left."""
+        """The vouchers the person gifted, newest first, with status and what is left."""
         user_id = str(principal().user_id)
-        query = svc.person_vouchers(db.session(), user_id, args.get("status"))
+        query = svc.person_vouchers(user_id, args.get("status"))
         found = page(db.session(), query, Voucher, limit=args["limit"],
-                     starting_after=args.get("starting_after"))
+                     starting_after=args.get("starting_after"), newest_first=True)
         return {"data": [voucher_summary(v) for v in found["data"]],
                 "has_more": found["has_more"]}
 
@@ -634,7 +634,11 @@ def decode_image(data: bytes) -> str | None:
 # --- the counter page -----------------------------------------------------------------------
 
 pages = FlaskBlueprint("counter_page", __name__)
-COUNTER_DIR = Path(__file__).resolve().parent.parent / "static" / "counter"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+COUNTER_DIR = STATIC_DIR / "counter"
+SHELL_FILES = (COUNTER_DIR / "index.html", COUNTER_DIR / "counter.js", COUNTER_DIR / "counter.css",
+               COUNTER_DIR / "sw.js", STATIC_DIR / "style.css", STATIC_DIR / "qrscan.js",
+               STATIC_DIR / "vendor" / "jsQR.js")
 PAGE_CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
             "connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
             "base-uri 'none'; form-action 'self'")
@@ -648,6 +652,30 @@ def counter_page() -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Permissions-Policy"] = "camera=(self)"
     return response
+
+
+@pages.get("/counter/manifest.webmanifest")
+def counter_manifest() -> Response:
+    return send_from_directory(COUNTER_DIR, "manifest.webmanifest",
+                               mimetype="application/manifest+json", max_age=3600)
+
+
+@pages.get("/counter/sw.js")
+def counter_service_worker() -> Response:
+    """The counter's service worker, allowed to control ``/counter``; its cache is named after
+    the shell's content, so a new deployment replaces the cached shell."""
+    source = (COUNTER_DIR / "sw.js").read_text(encoding="utf-8")
+    body = source.replace("__SHELL_VERSION__", _shell_version())
+    return Response(body, mimetype="text/javascript", headers={
+        "Cache-Control": "no-cache", "Service-Worker-Allowed": "/counter"})
+
+
+def _shell_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SHELL_FILES):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def register(app: Flask, api: Api) -> None:

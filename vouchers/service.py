@@ -735,7 +735,7 @@ def expire_due(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def person_vouchers(session: Session, user_id: str, status: str | None = None) -> Select[Any]:
+def person_vouchers(user_id: str, status: str | None = None) -> Select[Any]:
     """The vouchers a person gifted (filter it, page it with ``wallet.web.paging``).
 
     ``status`` is the effective one: ``active`` leaves out the expired ones not yet closed by
