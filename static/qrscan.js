@@ -101,7 +101,8 @@
       }
       timer = setTimeout(tick, decoder.interval);
     };
-    tick();
+    // first look after the caller has the handle (a hit may come on the very first frame)
+    timer = setTimeout(tick, 0);
     return { stop, decoder: decoder.name };
   }
 

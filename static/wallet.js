@@ -590,7 +590,7 @@
 
   function topupReceipt(facts, t) {
     $("receipt-kind").textContent = "Top-up · " + (TOPUP_WORDS[t.status] || t.status);
-    fact(facts, "Date", when(t.paid_at || t.created_at), "nowrap");
+    fact(facts, "Date", when(t.paid_at || t.created_at));
     fact(facts, "Credits", credits(t.credits));
     fact(facts, "Paid", t.price_display + " (" + t.currency + ")", "amount");
     if (t.refunded_minor) fact(facts, "Refunded", t.refunded_display, "amount");
@@ -601,7 +601,7 @@
 
   function purchaseReceipt(facts, p) {
     $("receipt-kind").textContent = "Purchase";
-    fact(facts, "Date", when(p.created_at), "nowrap");
+    fact(facts, "Date", when(p.created_at));
     fact(facts, "Seller", p.merchant_name || p.merchant_id);
     fact(facts, "App", p.app_name || p.app_id);
     fact(facts, "Item", p.description);

@@ -418,6 +418,7 @@
   }
 
   function showReceipt(r) {
+    setBusy(false);
     state.receipt = r;
     const voided = !!r.voided_at;
     $("receipt-amount").textContent = number.format(r.amount);

@@ -129,3 +129,28 @@ def write_y4m(png: bytes, path: Path, width: int = 640, height: int = 480,
         handle.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420\n".encode("ascii"))
         for _ in range(frames):
             handle.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+BROKEN_WORDS_JS = """(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const re = /\\S+/g;
+      let match;
+      while ((match = re.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Any, selector: str) -> list[str]:
+    """Words inside ``selector`` that the layout splits over two lines."""
+    return list(page.evaluate(BROKEN_WORDS_JS, selector))
