@@ -476,7 +476,7 @@
   }
 
   // ---------------------------------------------------------------- history and activity
-  var TOPUP_WORDS = { succeeded: "paid", failed: "failed", pending: "waiting for payment",
+  var TOPUP_WORDS = { succeeded: "succeeded", failed: "failed", pending: "waiting for payment",
     held: "under review", refunded: "refunded", charged_back: "disputed" };
 
   function receiptLink(id, what) {
