@@ -652,7 +652,7 @@
     var actions = el("div", "actions");
     var save = el("button", "small", "Save limits");
     save.type = "submit";
-    save.setAttribute("aria-label", "Save the limits of " + name);
+    save.setAttribute("aria-label", "Save limits of " + name);
     actions.appendChild(save);
     actions.appendChild(button("Cancel", "secondary small", function () { loadApps(); }));
     form.appendChild(actions);
