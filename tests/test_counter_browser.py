@@ -17,22 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from tests.conftest import migrated_app
 from tests.support.browser import (
     TIMEOUT_MS,
     VIEWPORTS,
     LiveServer,
     broken_words,
     check_page,
+    demo_site,
     launch,
     require_chromium,
-    serve,
     write_y4m,
 )
-from tests.support.databases import temporary_database
-from tests.support.voucher_world import bearer, gift, idem, pending_balance, world
+from tests.support.voucher_world import bearer, gift, idem, pending_balance
 from vouchers import qr
 from wallet.db import db
 
@@ -43,17 +40,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The demo world on a real server (SQLite, production-like: TESTING off)."""
     require_chromium()
-    workdir = tmp_path_factory.mktemp("counter")
-    with temporary_database("sqlite", workdir) as url:
-        app: Flask = migrated_app(url, workdir / "instance", TESTING=False,
-                                  RATELIMIT_ENABLED=False)
-        with app.app_context():
-            w = world(db.session())
-            db.session.commit()
-        with serve(app) as live:
-            yield {**w, "app": app, "live": live}
-        with app.app_context():
-            db.engine.dispose()
+    with demo_site(tmp_path_factory.mktemp("counter")) as site:
+        yield site
 
 
 def _gift(shop: dict[str, Any], value: int) -> dict[str, Any]:

@@ -14,15 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from PIL import Image
 
-from tests.conftest import migrated_app
-from tests.support.browser import VIEWPORTS, check_page, launch, require_chromium, serve
-from tests.support.databases import temporary_database
+from tests.support.browser import VIEWPORTS, check_page, demo_site, launch, require_chromium
 from tests.support.oauth_client import authorize_url, pkce_pair
-from tests.support.voucher_world import world
-from wallet.db import db
 from wallet.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -32,17 +27,8 @@ DEMO_REDIRECT = "http://127.0.0.1:5000/oauth/demo-callback"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     require_chromium()
-    workdir = tmp_path_factory.mktemp("pages")
-    with temporary_database("sqlite", workdir) as url:
-        app: Flask = migrated_app(url, workdir / "instance", TESTING=False,
-                                  RATELIMIT_ENABLED=False)
-        with app.app_context():
-            w = world(db.session())
-            db.session.commit()
-        with serve(app) as live:
-            yield {**w, "app": app, "url": live.url}
-        with app.app_context():
-            db.engine.dispose()
+    with demo_site(tmp_path_factory.mktemp("pages")) as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

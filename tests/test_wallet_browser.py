@@ -18,21 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from tests.conftest import migrated_app
 from tests.support.browser import (
     TIMEOUT_MS,
     VIEWPORTS,
     broken_words,
     check_page,
+    demo_site,
     launch,
     require_chromium,
-    serve,
     write_y4m,
 )
-from tests.support.databases import temporary_database
-from tests.support.voucher_world import bearer, fund, gift, idem, paid_balance, world
+from tests.support.voucher_world import bearer, fund, gift, idem, paid_balance
 from vouchers import qr
 from vouchers.models import Voucher
 from wallet.credits import service as credits
@@ -53,17 +50,8 @@ RECORD_PRINT_AND_SHARE = """
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     require_chromium()
-    workdir = tmp_path_factory.mktemp("wallet-pages")
-    with temporary_database("sqlite", workdir) as url:
-        app: Flask = migrated_app(url, workdir / "instance", TESTING=False,
-                                  RATELIMIT_ENABLED=False)
-        with app.app_context():
-            w = world(db.session())
-            db.session.commit()
-        with serve(app) as live:
-            yield {**w, "app": app, "url": live.url}
-        with app.app_context():
-            db.engine.dispose()
+    with demo_site(tmp_path_factory.mktemp("wallet-pages")) as found:
+        yield found
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@
 - ``check_page(page, name)``: axe-core (from npm, ``node_modules/axe-core``) finds no critical
   or serious violation, the page does not scroll sideways, and a screenshot is kept.
 - ``write_y4m(png, path)``: a fake-camera video of a QR image, made at test time.
+- ``demo_site(workdir)``: the voucher test world on a real server (SQLite, TESTING off).
 """
 
 from __future__ import annotations
@@ -83,6 +84,26 @@ def serve(app: Flask) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def demo_site(workdir: Path) -> Iterator[dict[str, Any]]:
+    """``tests.support.voucher_world.world`` on a live server over a fresh SQLite database:
+    its principals and credentials plus ``app``, ``live`` and ``url``."""
+    from tests.conftest import migrated_app
+    from tests.support.databases import temporary_database
+    from tests.support.voucher_world import world
+    from wallet.db import db
+
+    with temporary_database("sqlite", workdir) as url:
+        app = migrated_app(url, workdir / "instance", TESTING=False, RATELIMIT_ENABLED=False)
+        with app.app_context():
+            principals = world(db.session())
+            db.session.commit()
+        with serve(app) as live:
+            yield {**principals, "app": app, "live": live, "url": live.url}
+        with app.app_context():
+            db.engine.dispose()
 
 
 def launch(playwright: Any, video: Path | None = None) -> Any:
