@@ -137,6 +137,7 @@
     return api("GET", "/v1/wallet").then(function (w) {
       var c = (w && w.credits) || {};
       $("balance-total").textContent = fmt(c.total);
+      $("balance-unit").textContent = c.total === 1 ? "credit" : "credits";
       $("balance-paid").textContent = fmt(c.paid);
       $("balance-promo").textContent = fmt(c.promotional);
       var exp = w.next_expiry;
@@ -291,7 +292,8 @@
     li.appendChild(el("span", "status " + v.status, STATUS_WORDS[v.status] || v.status));
     var left = v.status === "active"
       ? (v.remaining === v.value ? "Nothing used yet" : credits(v.remaining) + " of " + fmt(v.value) + " left")
-      : (v.status === "redeemed" || v.status === "claimed" ? "Fully used" : "Credits back in your wallet");
+      : ({ redeemed: "Fully spent", claimed: "Claimed into a wallet", revoked: "What was left is back in your wallet",
+        expired: "What was left returns to your wallet" })[v.status] || "";
     li.appendChild(el("span", "sub", left + " · " + expiryText(v.expires_at) + " · made " + when(v.created_at)));
     if (v.status === "active") {
       var details = el("details");

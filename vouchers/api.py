@@ -106,6 +106,9 @@ class VoucherOut(Schema):
     promotional = fields.Boolean()
     expires_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    code_available = fields.Boolean(metadata={
+        "description": "whether GET /v1/vouchers/{id}/code can show the manual code again"})
     campaign_id = fields.String(allow_none=True)
     payload = fields.String()
     code = fields.String(metadata={"description": "manual code, shown once at issue"})
@@ -247,6 +250,7 @@ def voucher_dict(voucher: Voucher, *, code: str | None = None,
         "remaining": voucher.remaining if status == "active" else 0,
         "funding": voucher.funding, "promotional": voucher.funding == "promotion",
         "expires_at": voucher.expires_at, "created_at": voucher.created_at,
+        "closed_at": voucher.closed_at, "code_available": voucher.code_sealed is not None,
         "campaign_id": voucher.campaign_id, **_urls(voucher),
     }
     if with_payload:
@@ -270,11 +274,6 @@ def redemption_dict(r: VoucherRedemption) -> dict[str, Any]:
             "created_at": r.created_at, "voided_at": r.voided_at}
 
 
-def voucher_summary(voucher: Voucher) -> dict[str, Any]:
-    """A voucher in a list: no bearer secrets (payload, code)."""
-    out = voucher_dict(voucher, with_payload=False)
-    return {**out, "closed_at": voucher.closed_at,
-            "code_available": voucher.code_sealed is not None}
 
 
 def _throttled(scope: str, action: Callable[[], T]) -> T:
@@ -327,7 +326,8 @@ class Vouchers(MethodView):
         query = svc.person_vouchers(user_id, args.get("status"))
         found = page(db.session(), query, Voucher, limit=args["limit"],
                      starting_after=args.get("starting_after"), newest_first=True)
-        return {"data": [voucher_summary(v) for v in found["data"]],
+        # a list carries no bearer secret (payload, code)
+        return {"data": [voucher_dict(v, with_payload=False) for v in found["data"]],
                 "has_more": found["has_more"]}
 
     @requires("user", "admin")
