@@ -4,6 +4,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# browser code from npm (package.json / package-lock.json), served from static/vendor/
+VENDOR := static/vendor/jsQR.js
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
@@ -19,18 +22,20 @@ $(STAMP): pyproject.toml tests/node/package-lock.json
 	if command -v npm >/dev/null; then npm ci --prefix tests/node --no-audit --no-fund -s; fi
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(VENDOR): $(NODE_STAMP)
+	mkdir -p static/vendor
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsQR.js
+
+install: $(STAMP) $(VENDOR)
 
 run: install
 	$(BIN)/flask --app wallet db upgrade
-	@$(BIN)/flask --app wallet demo
-	@echo
-	@echo "Wallet top-up page:  http://$(HOST):$(PORT)/"
-	@echo "Counter page:        http://$(HOST):$(PORT)/counter"
-	@echo "API (OpenAPI JSON):  http://$(HOST):$(PORT)/v1/openapi.json"
-	@echo "Health:              http://$(HOST):$(PORT)/healthz"
+	@$(BIN)/flask --app wallet demo --pages
 	@echo "Webhooks worker:     $(BIN)/flask --app wallet webhooks deliver  (docs/webhooks.md)"
-	@echo
 	$(BIN)/flask --app wallet run --host $(HOST) --port $(PORT)
 
 test: install
@@ -44,4 +49,4 @@ bench: install
 	$(BIN)/python benchmarks/ledger.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache node_modules static/vendor

@@ -1,25 +1,43 @@
-/* The wallet top-up page: sign up / sign in, balance, packs, checkout, return, history, apps.
- * Plain JS, no dependencies. Talks to the JSON API with the session cookie and X-CSRF-Token. */
+/* The wallet page: sign up / sign in, balance and notices, packs and checkout, gifts and the
+ * person's vouchers (QR and code again, copy, share, print, revoke), claiming a voucher (code
+ * or camera), history with receipts, connected apps and their caps.
+ * Talks to the JSON API with the session cookie and X-CSRF-Token. No inline code (CSP). */
 (function () {
   "use strict";
   var csrf = "";
-  var state = { historyAfter: null, activityAfter: null, pollTimer: null };
+  var state = { historyAfter: null, activityAfter: null, vouchersAfter: null, pollTimer: null,
+    scan: null, lastFocus: null };
   var numberFmt = new Intl.NumberFormat("en-US");
   var $ = function (id) { return document.getElementById(id); };
+  var PREFIX = "WV1:";
 
-  function show(el, on) { el.hidden = !on; }
+  function show(node, on) { node.hidden = !on; }
   function fmt(n) { return typeof n === "number" ? numberFmt.format(n) : "–"; }
+  function credits(n) { return fmt(n) + (n === 1 ? " credit" : " credits"); }
   function when(iso) {
     if (!iso) return "";
     var d = new Date(iso);
     return isNaN(d) ? String(iso) : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
+  function day(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? String(iso) : d.toLocaleDateString(undefined, { dateStyle: "medium" });
+  }
+  function expiryText(iso) { return iso ? "Expires " + when(iso) : "No expiry"; }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
     if (text !== undefined) node.textContent = text;
     return node;
   }
+  function button(text, cls, onClick, label) {
+    var b = el("button", cls, text);
+    b.type = "button";
+    if (label) b.setAttribute("aria-label", label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  function newKey(kind) { return kind + "-" + Date.now() + "-" + Math.random().toString(36).slice(2); }
 
   function api(method, path, body, extraHeaders) {
     var headers = { "Accept": "application/json" };
@@ -47,6 +65,25 @@
   function setError(id, message) { var n = $(id); n.textContent = message || ""; show(n, !!message); }
   function notice(message) { var n = $("notice"); n.textContent = message || ""; show(n, !!message); }
 
+  /** A confirmation in a modal <dialog>; resolves true when the person confirms. */
+  function confirmAction(title, text, yes) {
+    var dialog = $("confirm");
+    $("confirm-title").textContent = title;
+    $("confirm-text").textContent = text;
+    $("confirm-yes").textContent = yes;
+    var opener = document.activeElement;
+    return new Promise(function (resolve) {
+      dialog.addEventListener("close", function done() {
+        dialog.removeEventListener("close", done);
+        if (opener && opener.focus) opener.focus();
+        resolve(dialog.returnValue === "yes");
+      });
+      dialog.returnValue = "";
+      dialog.showModal();
+      $("confirm-no").focus();
+    });
+  }
+
   // ---------------------------------------------------------------- session
   function loadSession() {
     return api("GET", "/v1/session").then(function (data) {
@@ -65,10 +102,12 @@
     var params = new URLSearchParams(location.search);
     if (params.get("topup")) watchTopUp(params.get("topup"));
     if (params.get("cancelled")) notice("Checkout cancelled: nothing was charged.");
+    route();
   }
 
   function signedOut() {
     show($("app"), false);
+    show($("receipt"), false);
     show($("auth"), true);
     show($("whoami"), false);
     show($("signout"), false);
@@ -81,33 +120,38 @@
       var email = form.elements.email.value.trim();
       var password = form.elements.password.value;
       if (!email || !password) { setError(errorId, "Enter your email and password."); return; }
-      var button = form.querySelector("button");
-      button.disabled = true;
+      var submit = form.querySelector("button");
+      submit.disabled = true;
       api("POST", path, { email: email, password: password }).then(function (data) {
         csrf = data.csrf_token || csrf;
         form.reset();
         signedIn(data.user);
         $("main").focus();
       }).catch(function (e) { setError(errorId, e.message); })
-        .then(function () { button.disabled = false; });
+        .then(function () { submit.disabled = false; });
     });
   }
 
-  // ---------------------------------------------------------------- balance
+  // ---------------------------------------------------------------- balance and notices
   function loadWallet() {
     return api("GET", "/v1/wallet").then(function (w) {
       var c = (w && w.credits) || {};
       $("balance-total").textContent = fmt(c.total);
+      $("balance-unit").textContent = c.total === 1 ? "credit" : "credits";
       $("balance-paid").textContent = fmt(c.paid);
       $("balance-promo").textContent = fmt(c.promotional);
       var exp = w.next_expiry;
-      var text = "None";
-      if (exp && typeof exp === "object") {
-        var at = exp.expires_at || exp.at;
-        text = (typeof exp.credits === "number" ? fmt(exp.credits) + " on " : "") + when(at);
-      } else if (exp) { text = when(exp); }
-      $("balance-expiry").textContent = text;
+      $("balance-expiry").textContent = exp ? fmt(exp.credits) + " on " + day(exp.expires_at) : "None";
       show($("frozen"), !!w.frozen);
+      show($("low-balance"), !!w.low_balance && !w.frozen);
+      var soon = w.expiring_soon || { credits: 0 };
+      var expiring = $("expiring");
+      expiring.textContent = soon.credits > 0
+        ? credits(soon.credits) + " of promotional credit expire within " + soon.days +
+          " days" + (exp ? " (the first on " + day(exp.expires_at) + ")" : "") +
+          ". They are spent before your paid credits."
+        : "";
+      show(expiring, soon.credits > 0);
     }).catch(function (e) {
       $("balance-total").textContent = "–";
       setError("error", "Your balance could not be loaded: " + e.message);
@@ -156,16 +200,17 @@
     setError("buy-error", "");
     var chosen = document.querySelector('input[name="pack"]:checked');
     if (!chosen) { setError("buy-error", "Choose a credit pack."); return; }
-    var button = $("buy-button");
-    button.disabled = true;
-    var key = "checkout-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+    var submit = $("buy-button");
+    submit.disabled = true;
     api("POST", "/v1/topups/checkout", { pack_id: chosen.value, currency: $("currency").value },
-        { "Idempotency-Key": key })
+        { "Idempotency-Key": newKey("checkout") })
       .then(function (topup) { location.assign(checkoutHref(topup.checkout_url)); })
-      .catch(function (e) { setError("buy-error", e.message); button.disabled = false; });
+      .catch(function (e) { setError("buy-error", e.message); submit.disabled = false; });
   }
 
-  // ---------------------------------------------------------------- gift voucher
+  // ---------------------------------------------------------------- vouchers: gift, list, share
+  function qrUrl(id) { return "/v1/vouchers/" + encodeURIComponent(id) + "/qr.svg"; }
+
   function gift(ev) {
     ev.preventDefault();
     setError("gift-error", "");
@@ -174,29 +219,234 @@
       setError("gift-error", "Enter a whole number of credits, 1 or more.");
       return;
     }
-    var button = $("gift-button");
-    button.disabled = true;
-    var key = "gift-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-    api("POST", "/v1/vouchers", { value: Number(raw) }, { "Idempotency-Key": key })
+    var submit = $("gift-button");
+    submit.disabled = true;
+    api("POST", "/v1/vouchers", { value: Number(raw) }, { "Idempotency-Key": newKey("gift") })
       .then(function (v) {
-        $("gift-qr").src = "/v1/vouchers/" + encodeURIComponent(v.id) + "/qr.svg";
+        $("gift-qr").src = qrUrl(v.id);
         $("gift-amount").textContent = fmt(v.value);
         $("gift-code").textContent = v.code;
+        var actions = $("gift-actions");
+        actions.textContent = "";
+        shareButtons(v, v.code).forEach(function (b) { actions.appendChild(b); });
         show($("gift-result"), true);
         $("gift-value").value = "";
-        loadWallet(); loadActivity(false);
+        loadWallet(); loadActivity(false); loadVouchers(false);
       })
       .catch(function (e) { setError("gift-error", e.message); })
-      .then(function () { button.disabled = false; });
+      .then(function () { submit.disabled = false; });
+  }
+
+  function shareText(v, code) {
+    return "A gift of " + credits(v.value) + " in Wallet. Code: " + code +
+      ". Claim it at " + location.origin + "/ (Claim a voucher) or spend it at a counter.";
+  }
+
+  /** Copy, share (Web Share API where present) and print for a voucher and its code. */
+  function shareButtons(v, code) {
+    var buttons = [];
+    buttons.push(button("Copy code", "secondary small", function () {
+      copyText(code).then(function () { notice("The code of the " + credits(v.value) + " voucher was copied."); },
+        function () { notice("Copy failed: select the code and copy it."); });
+    }, "Copy code of the " + credits(v.value) + " voucher"));
+    if (navigator.share) {
+      buttons.push(button("Share", "secondary small", function () {
+        var data = { title: "Wallet voucher", text: shareText(v, code) };
+        navigator.share(data).catch(function () { /* cancelled */ });
+      }, "Share the " + credits(v.value) + " voucher"));
+    }
+    buttons.push(button("Print", "secondary small", function () { printVoucher(v, code); },
+      "Print the " + credits(v.value) + " voucher"));
+    return buttons;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return Promise.reject(new Error("no clipboard"));
+  }
+
+  function printVoucher(v, code) {
+    $("print-voucher-qr").src = qrUrl(v.id);
+    $("print-voucher-value").textContent = credits(v.value);
+    $("print-voucher-code").textContent = code;
+    $("print-voucher-expiry").textContent = expiryText(v.expires_at);
+    var img = $("print-voucher-qr");
+    var go = function () { printAs("voucher"); };
+    if (img.complete && img.naturalWidth) go(); else img.addEventListener("load", go, { once: true });
+  }
+
+  function printAs(what) {
+    document.body.dataset.print = what;
+    window.print();
+    setTimeout(function () { delete document.body.dataset.print; }, 0);
+  }
+
+  var STATUS_WORDS = { active: "Active", redeemed: "Spent", claimed: "Claimed",
+    revoked: "Revoked", expired: "Expired" };
+
+  function voucherItem(v) {
+    var li = el("li", "voucher");
+    li.id = "voucher-" + v.id;
+    li.tabIndex = -1;
+    li.appendChild(el("span", "main", credits(v.value) + " voucher"));
+    li.appendChild(el("span", "status " + v.status, STATUS_WORDS[v.status] || v.status));
+    var left = v.status === "active"
+      ? (v.remaining === v.value ? "Nothing used yet" : credits(v.remaining) + " of " + fmt(v.value) + " left")
+      : ({ redeemed: "Fully spent", claimed: "Claimed into a wallet", revoked: "What was left is back in your wallet",
+        expired: "What was left returns to your wallet" })[v.status] || "";
+    li.appendChild(el("span", "sub", left + " · " + expiryText(v.expires_at) + " · made " + when(v.created_at)));
+    if (v.status === "active") {
+      var details = el("details");
+      var summary = el("summary", "", "Show QR and code");
+      details.appendChild(summary);
+      details.addEventListener("toggle", function () {
+        if (details.open && !details.dataset.loaded) revealVoucher(v, details);
+      });
+      li.appendChild(details);
+      li.appendChild(button("Revoke", "danger small", function () { revoke(v); },
+        "Revoke the " + credits(v.value) + " voucher made " + when(v.created_at)));
+    }
+    return li;
+  }
+
+  function revealVoucher(v, details) {
+    details.dataset.loaded = "1";
+    var img = el("img", "qr");
+    img.alt = "QR code of the " + credits(v.value) + " voucher";
+    img.width = 220; img.height = 220;
+    img.src = qrUrl(v.id);
+    details.appendChild(img);
+    var line = el("p", "", "Code: ");
+    var code = el("code", "code", "…");
+    line.appendChild(code);
+    details.appendChild(line);
+    var actions = el("div", "actions");
+    details.appendChild(actions);
+    if (!v.code_available) {
+      code.textContent = "shown once when it was made";
+      return;
+    }
+    api("GET", "/v1/vouchers/" + encodeURIComponent(v.id) + "/code").then(function (found) {
+      code.textContent = found.code;
+      shareButtons(v, found.code).forEach(function (b) { actions.appendChild(b); });
+    }).catch(function (e) { code.textContent = e.message; });
+  }
+
+  function revoke(v) {
+    confirmAction("Revoke this voucher?",
+      "The " + credits(v.value) + " voucher stops working at once and what is left on it (" +
+      credits(v.remaining) + ") comes back to your wallet.", "Revoke voucher")
+      .then(function (yes) {
+        if (!yes) return;
+        api("POST", "/v1/vouchers/" + encodeURIComponent(v.id) + "/revoke", undefined,
+            { "Idempotency-Key": newKey("revoke") })
+          .then(function () {
+            notice("The voucher was revoked; " + credits(v.remaining) + " came back to your wallet.");
+            loadWallet(); loadVouchers(false); loadActivity(false);
+          })
+          .catch(function (e) { setError("error", e.message); });
+      });
+  }
+
+  function loadVouchers(more) {
+    var q = "/v1/vouchers?limit=20" + (more && state.vouchersAfter ? "&starting_after=" + encodeURIComponent(state.vouchersAfter) : "");
+    return api("GET", q).then(function (page) {
+      var list = $("vouchers");
+      if (!more) list.textContent = "";
+      page.data.forEach(function (v) {
+        list.appendChild(voucherItem(v));
+        state.vouchersAfter = v.id;
+      });
+      show($("vouchers-empty"), !list.children.length);
+      show($("vouchers-more"), page.has_more);
+    }).catch(function (e) { setError("error", "Your vouchers could not be loaded: " + e.message); });
+  }
+
+  /** Bring one voucher of the list into view (loading it when it is on a later page). */
+  function showVoucher(id) {
+    var found = $("voucher-" + id);
+    var ready = found ? Promise.resolve(found) :
+      api("GET", "/v1/vouchers/" + encodeURIComponent(id)).then(function (v) {
+        var item = voucherItem(v);
+        $("vouchers").insertBefore(item, $("vouchers").firstChild);
+        show($("vouchers-empty"), false);
+        return item;
+      });
+    ready.then(function (item) {
+      item.scrollIntoView({ block: "center" });
+      item.focus();
+    }).catch(function (e) { setError("error", e.message); });
+  }
+
+  // ---------------------------------------------------------------- claim a voucher
+  function claim(text) {
+    setError("claim-error", "");
+    show($("claim-result"), false);
+    var raw = (text || "").trim();
+    if (!raw) { setError("claim-error", "Paste or type the voucher's code first."); return; }
+    var body = raw.toUpperCase().indexOf(PREFIX) === 0 ? { payload: raw.toUpperCase() } : { code: raw };
+    var submit = $("claim-button");
+    submit.disabled = true;
+    api("POST", "/v1/vouchers/claim", body, { "Idempotency-Key": newKey("claim") })
+      .then(function (r) {
+        $("claim-input").value = "";
+        var result = $("claim-result");
+        result.textContent = credits(r.amount) + " were added to your wallet" +
+          (r.credited_to === "promotional" ? " as promotional credits (they expire with the voucher)." : ".");
+        show(result, true);
+        loadWallet(); loadActivity(false);
+      })
+      .catch(function (e) { setError("claim-error", claimError(e)); })
+      .then(function () { submit.disabled = false; });
+  }
+
+  function claimError(e) {
+    var words = {
+      voucher_redeemed: "This voucher was already spent.", voucher_claimed: "This voucher was already claimed.",
+      voucher_revoked: "This voucher was revoked by whoever made it.", voucher_expired: "This voucher has expired.",
+      voucher_code_unknown: "No voucher has this code. Check it and try again.",
+      manual_code_locked: e.message
+    };
+    return words[e.code] || e.message;
+  }
+
+  function startClaimCamera() {
+    var status = $("claim-camera-status");
+    status.textContent = "Starting the camera…";
+    window.WalletQrScan.start({
+      video: $("claim-camera"), canvas: $("claim-frame"),
+      accept: function (t) { return t.trim().toUpperCase().indexOf(PREFIX) === 0; },
+      onText: function (t) {
+        state.scan = null;
+        show($("claim-camera-stop"), false);
+        show($("claim-camera-start"), true);
+        status.textContent = "Voucher found.";
+        claim(t);
+      }
+    }).then(function (scan) {
+      state.scan = scan;
+      document.body.dataset.scanner = scan.decoder;
+      status.textContent = "Point the camera at the voucher's QR code.";
+      show($("claim-camera-start"), false);
+      show($("claim-camera-stop"), true);
+    }).catch(function (e) { status.textContent = e.message; });
+  }
+
+  function stopClaimCamera() {
+    if (state.scan) state.scan.stop();
+    state.scan = null;
+    show($("claim-camera-stop"), false);
+    show($("claim-camera-start"), true);
+    $("claim-camera-status").textContent = "";
   }
 
   // ---------------------------------------------------------------- return page
   var FINAL = { succeeded: 1, failed: 1, held: 1, refunded: 1, charged_back: 1 };
 
   function describe(t) {
-    var credits = fmt(t.credits) + " credits";
+    var amount = fmt(t.credits) + " credits";
     switch (t.status) {
-      case "succeeded": return "Payment received: " + credits + " were added to your wallet.";
+      case "succeeded": return "Payment received: " + amount + " were added to your wallet.";
       case "failed": return (t.failure_message || "The payment failed.") + " No credits were added.";
       case "held": return "Payment received, but it is over a top-up limit; it is being reviewed and no credits were added yet.";
       case "refunded": return "This top-up was refunded.";
@@ -214,7 +464,7 @@
     function poll() {
       api("GET", "/v1/topups/" + encodeURIComponent(id)).then(function (t) {
         status.textContent = describe(t);
-        box.className = "card result" + (t.status === "succeeded" ? " good" :
+        box.className = "card result wide" + (t.status === "succeeded" ? " good" :
           (t.status === "failed" || t.status === "charged_back" ? " bad" : ""));
         var retry = $("result-retry");
         if (t.status === "failed" && t.checkout_url) { retry.href = checkoutHref(t.checkout_url); show(retry, true); }
@@ -227,7 +477,17 @@
     poll();
   }
 
-  // ---------------------------------------------------------------- history
+  // ---------------------------------------------------------------- history and activity
+  var TOPUP_WORDS = { succeeded: "succeeded", failed: "failed", pending: "waiting for payment",
+    held: "under review", refunded: "refunded", charged_back: "disputed" };
+
+  function receiptLink(id, what) {
+    var link = el("a", "link-out", "Receipt");
+    link.href = "#receipt/" + encodeURIComponent(id);
+    link.setAttribute("aria-label", "Receipt of " + what);
+    return link;
+  }
+
   function loadHistory(more) {
     var q = "/v1/topups?limit=10" + (more && state.historyAfter ? "&starting_after=" + encodeURIComponent(state.historyAfter) : "");
     return api("GET", q).then(function (page) {
@@ -236,7 +496,7 @@
       page.data.forEach(function (t) {
         var li = el("li");
         li.appendChild(el("span", "main", fmt(t.credits) + " credits · " + t.price_display));
-        li.appendChild(el("span", "status " + t.status, t.status.replace("_", " ")));
+        li.appendChild(el("span", "status " + t.status, TOPUP_WORDS[t.status] || t.status));
         li.appendChild(el("span", "sub", when(t.created_at) + (t.failure_message ? " · " + t.failure_message : "")));
         if ((t.status === "pending" || t.status === "failed") && t.checkout_url) {
           var link = el("a", "", t.status === "failed" ? "Try another card" : "Continue payment");
@@ -244,6 +504,7 @@
           link.setAttribute("aria-label", link.textContent + " for " + fmt(t.credits) + " credits");
           li.appendChild(link);
         }
+        if (t.paid_at) li.appendChild(receiptLink(t.id, "the top-up of " + fmt(t.credits) + " credits on " + when(t.created_at)));
         list.appendChild(li);
         state.historyAfter = t.id;
       });
@@ -254,10 +515,25 @@
 
   var KINDS = {
     topup: "Top-up", topup_refund: "Top-up refunded", topup_chargeback: "Top-up disputed",
-    topup_shortfall: "Shortfall collected", purchase: "Purchase",
-    refund: "Purchase refund", promo_grant: "Promotional credits", promo_expiry: "Credits expired",
-    demo_topup: "Demo credits"
+    topup_shortfall: "Shortfall collected", purchase: "Purchase", refund: "Purchase refunded",
+    promo_grant: "Promotional credits", promo_expiry: "Promotional credits expired",
+    demo_topup: "Demo credits", test_topup: "Credits added",
+    voucher_issue: "Voucher gifted", voucher_claim: "Voucher claimed",
+    voucher_revoke: "Voucher revoked: credits back", voucher_expire: "Voucher expired: credits back"
   };
+
+  function entryLink(t) {
+    var what = (KINDS[t.kind] || "entry").toLowerCase() + " of " + when(t.created_at);
+    if (t.object_type === "topup" || t.object_type === "purchase") return receiptLink(t.object_id, "the " + what);
+    if (t.object_type === "voucher" && t.kind !== "voucher_claim") {
+      var link = el("a", "link-out", "See voucher");
+      link.href = "#voucher-" + t.object_id;
+      link.setAttribute("aria-label", "See voucher of the " + what);
+      link.addEventListener("click", function (ev) { ev.preventDefault(); showVoucher(t.object_id); });
+      return link;
+    }
+    return null;
+  }
 
   function loadActivity(more) {
     var q = "/v1/wallet/transactions?limit=10" + (more && state.activityAfter ? "&starting_after=" + encodeURIComponent(state.activityAfter) : "");
@@ -266,10 +542,12 @@
       if (!more) list.textContent = "";
       (page.data || []).forEach(function (t) {
         var li = el("li");
-        var amount = typeof t.amount === "number" ? t.amount : (typeof t.credits === "number" ? t.credits : null);
-        li.appendChild(el("span", "main", t.description || KINDS[t.kind] || t.kind || "Transaction"));
-        if (amount !== null) li.appendChild(el("span", "", (amount > 0 ? "+" : "") + fmt(amount)));
-        li.appendChild(el("span", "sub", when(t.created_at)));
+        li.appendChild(el("span", "main", KINDS[t.kind] || "Wallet entry"));
+        li.appendChild(el("span", "amount", (t.amount > 0 ? "+" : "") + fmt(t.amount)));
+        var link = entryLink(t);
+        if (link) li.appendChild(link);
+        var detail = t.description && t.kind !== "topup" ? t.description + " · " : "";
+        li.appendChild(el("span", "sub", detail + when(t.created_at)));
         list.appendChild(li);
         state.activityAfter = t.id;
       });
@@ -277,34 +555,160 @@
       show($("activity-more"), !!page.has_more);
     }).catch(function () {
       $("activity").textContent = "";
-      var empty = $("activity-empty"); empty.textContent = "Activity is not available yet."; show(empty, true);
+      var empty = $("activity-empty"); empty.textContent = "Activity is not available right now."; show(empty, true);
       show($("activity-more"), false);
     });
   }
 
+  // ---------------------------------------------------------------- receipts
+  function route() {
+    var match = /^#receipt\/([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+    if (match && !$("app").hidden) openReceipt(match[1]);
+    else if (!$("receipt").hidden) closeReceipt(false);
+  }
+
+  function fact(list, name, value, cls) {
+    var dt = el("dt", "", name);
+    var dd = el("dd", cls || "", value);
+    list.appendChild(dt);
+    list.appendChild(dd);
+    return dd;
+  }
+
+  function openReceipt(id) {
+    var facts = $("receipt-facts");
+    facts.textContent = "";
+    setError("receipt-error", "");
+    $("receipt-kind").textContent = "";
+    show($("app"), false);
+    show($("receipt"), true);
+    $("receipt").focus();
+    var isTopup = id.indexOf("top_") === 0;
+    var path = (isTopup ? "/v1/topups/" : "/v1/purchases/") + encodeURIComponent(id);
+    api("GET", path).then(function (r) {
+      if (isTopup) topupReceipt(facts, r); else purchaseReceipt(facts, r);
+    }).catch(function (e) { setError("receipt-error", "This receipt cannot be shown: " + e.message); });
+  }
+
+  function topupReceipt(facts, t) {
+    $("receipt-kind").textContent = "Top-up · " + (TOPUP_WORDS[t.status] || t.status);
+    fact(facts, "Date", when(t.paid_at || t.created_at));
+    fact(facts, "Credits", credits(t.credits));
+    fact(facts, "Paid", t.price_display + " (" + t.currency + ")", "amount");
+    if (t.refunded_minor) fact(facts, "Refunded", t.refunded_display, "amount");
+    fact(facts, "In your wallet now", credits(t.credited));
+    fact(facts, "Payment", t.provider === "sandbox" ? "Sandbox test card" : "Card (" + t.provider + ")");
+    fact(facts, "Top-up", t.id, "id");
+  }
+
+  function purchaseReceipt(facts, p) {
+    $("receipt-kind").textContent = "Purchase";
+    fact(facts, "Date", when(p.created_at));
+    fact(facts, "Seller", p.merchant_name || p.merchant_id);
+    fact(facts, "App", p.app_name || p.app_id);
+    fact(facts, "Item", p.description);
+    fact(facts, "Price", credits(p.amount), "amount");
+    if (p.refunded) fact(facts, "Refunded", credits(p.refunded), "amount");
+    fact(facts, "Balance after", credits(p.balance_after), "amount");
+    fact(facts, "Fee", "None");
+    fact(facts, "Purchase", p.id, "id");
+  }
+
+  function closeReceipt(updateUrl) {
+    show($("receipt"), false);
+    show($("app"), true);
+    if (updateUrl) history.replaceState(null, "", location.pathname + location.search);
+    var back = state.lastFocus;
+    if (back && document.body.contains(back)) back.focus();
+  }
+
   // ---------------------------------------------------------------- connected apps
+  function capsText(c) {
+    var caps = [];
+    if (c.per_purchase_cap != null) caps.push("up to " + fmt(c.per_purchase_cap) + " per purchase");
+    if (c.daily_cap != null) caps.push(fmt(c.daily_cap) + " per day");
+    return caps.join(", ") || "no limits";
+  }
+
+  function capsForm(c, li) {
+    var name = c.app_name || c.app_id;
+    var form = el("form", "caps");
+    form.noValidate = true;
+    var grid = el("div", "grid2 tight");
+    [["per_purchase_cap", "Most per purchase"], ["daily_cap", "Most per day"]].forEach(function (pair) {
+      var box = el("div");
+      var id = "cap-" + pair[0] + "-" + c.id;
+      var label = el("label", "", pair[1]);
+      label.htmlFor = id;
+      var input = el("input");
+      input.id = id; input.name = pair[0]; input.inputMode = "numeric"; input.autocomplete = "off";
+      input.value = c[pair[0]] == null ? "" : String(c[pair[0]]);
+      input.placeholder = "no limit";
+      box.appendChild(label); box.appendChild(input); grid.appendChild(box);
+    });
+    form.appendChild(grid);
+    var error = el("p", "field-error");
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    form.appendChild(error);
+    var actions = el("div", "actions");
+    var save = el("button", "small", "Save limits");
+    save.type = "submit";
+    save.setAttribute("aria-label", "Save limits of " + name);
+    actions.appendChild(save);
+    actions.appendChild(button("Cancel", "secondary small", function () { loadApps(); }));
+    form.appendChild(actions);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body = {};
+      var bad = false;
+      ["per_purchase_cap", "daily_cap"].forEach(function (k) {
+        var raw = form.elements[k].value.trim();
+        if (raw === "") body[k] = null;
+        else if (/^[1-9][0-9]{0,14}$/.test(raw)) body[k] = Number(raw);
+        else bad = true;
+      });
+      if (bad) { error.textContent = "Enter a whole number of credits, or leave it empty for no limit."; error.hidden = false; return; }
+      save.disabled = true;
+      api("PATCH", "/v1/connections/" + encodeURIComponent(c.id), body).then(function () {
+        notice("The limits of " + name + " were saved.");
+        loadApps();
+      }).catch(function (e) { error.textContent = e.message; error.hidden = false; save.disabled = false; });
+    });
+    li.appendChild(form);
+    form.elements.per_purchase_cap.focus();
+  }
+
+  function disconnect(c, trigger) {
+    var name = c.app_name || c.app_id;
+    confirmAction("Disconnect " + name + "?",
+      name + " will no longer see your balance or spend your credits. You can connect it again later from the app.",
+      "Disconnect").then(function (yes) {
+      if (!yes) return;
+      trigger.disabled = true;
+      api("DELETE", "/v1/connections/" + encodeURIComponent(c.id)).then(function () {
+        notice(name + " was disconnected.");
+        loadApps();
+      }).catch(function (e) { setError("error", e.message); trigger.disabled = false; });
+    });
+  }
+
   function loadApps() {
     return api("GET", "/v1/connections?limit=100").then(function (page) {
       var list = $("apps");
       list.textContent = "";
       page.data.forEach(function (c) {
+        var name = c.app_name || c.app_id;
         var li = el("li");
-        li.appendChild(el("span", "main", c.app_name || c.app_id));
-        var button = el("button", "danger", "Disconnect");
-        button.type = "button";
-        button.setAttribute("aria-label", "Disconnect " + (c.app_name || c.app_id));
-        button.addEventListener("click", function () {
-          button.disabled = true;
-          api("DELETE", "/v1/connections/" + encodeURIComponent(c.id)).then(function () {
-            notice((c.app_name || "The app") + " was disconnected.");
-            loadApps();
-          }).catch(function (e) { setError("error", e.message); button.disabled = false; });
-        });
-        li.appendChild(button);
-        var caps = [];
-        if (c.per_purchase_cap != null) caps.push("up to " + fmt(c.per_purchase_cap) + " per purchase");
-        if (c.daily_cap != null) caps.push(fmt(c.daily_cap) + " per day");
-        li.appendChild(el("span", "sub", (c.merchant_name ? c.merchant_name + " · " : "") + (caps.join(", ") || "no caps")));
+        li.appendChild(el("span", "main", name));
+        var edit = button("Edit limits", "secondary small", function () {
+          edit.hidden = true;
+          capsForm(c, li);
+        }, "Edit limits of " + name);
+        li.appendChild(edit);
+        var drop = button("Disconnect", "danger small", function () { disconnect(c, drop); }, "Disconnect " + name);
+        li.appendChild(drop);
+        li.appendChild(el("span", "sub", (c.merchant_name ? c.merchant_name + " · " : "") + capsText(c)));
         list.appendChild(li);
       });
       show($("apps-empty"), !list.children.length);
@@ -315,7 +719,7 @@
 
   function refresh() {
     setError("error", "");
-    loadWallet(); loadHistory(false); loadActivity(false); loadApps();
+    loadWallet(); loadHistory(false); loadActivity(false); loadVouchers(false); loadApps();
   }
 
   // ---------------------------------------------------------------- wiring
@@ -324,17 +728,29 @@
     authSubmit($("signup-form"), "/v1/signup", "signup-error");
     $("buy-form").addEventListener("submit", buy);
     $("gift-form").addEventListener("submit", gift);
+    $("claim-form").addEventListener("submit", function (ev) { ev.preventDefault(); claim($("claim-input").value); });
+    $("claim-camera-start").addEventListener("click", startClaimCamera);
+    $("claim-camera-stop").addEventListener("click", stopClaimCamera);
     $("currency").addEventListener("change", function () {
       localStorage.setItem("wallet.currency", $("currency").value);
       loadPrices();
     });
     $("history-more").addEventListener("click", function () { loadHistory(true); });
     $("activity-more").addEventListener("click", function () { loadActivity(true); });
+    $("vouchers-more").addEventListener("click", function () { loadVouchers(true); });
+    $("receipt-print").addEventListener("click", function () { printAs("receipt"); });
+    $("receipt-close").addEventListener("click", function () { closeReceipt(true); });
+    document.addEventListener("click", function (ev) {
+      var link = ev.target.closest && ev.target.closest("a[href^='#receipt/']");
+      if (link) state.lastFocus = link;
+    });
+    window.addEventListener("hashchange", route);
     $("signout").addEventListener("click", function () {
       api("DELETE", "/v1/session").then(function (data) {
         csrf = (data && data.csrf_token) || "";
         history.replaceState(null, "", "/");
         show($("result"), false);
+        stopClaimCamera();
         signedOut();
       }).catch(function (e) { setError("error", e.message); });
     });

@@ -45,3 +45,14 @@ def test_demo_is_idempotent_and_prints_credentials(runner: FlaskCliRunner,
     assert account is not None and account.iban == "DE89370400440532013000"
     text_output = runner.invoke(args=["demo"]).output
     assert demo["admin_key"] in text_output
+
+
+def test_demo_pages_lists_every_page_with_its_credential(runner: FlaskCliRunner) -> None:
+    demo = json.loads(runner.invoke(args=["demo", "--json"]).output)
+    shown = runner.invoke(args=["demo", "--pages"])
+    assert shown.exit_code == 0, shown.output
+    for path in ("/counter", "/merchant", "/v1/docs", "/signin", "/sandbox/checkout/",
+                 "/oauth/authorize", "/v1/openapi.json", "/healthz"):
+        assert f"{demo['base_url']}{path}" in shown.output, path
+    for secret in ("admin_key", "merchant_key", "counter_key", "user_email", "user_password"):
+        assert demo[secret] in shown.output, secret

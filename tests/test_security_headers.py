@@ -114,7 +114,7 @@ def test_every_page_has_a_strict_csp_and_no_inline_code(client: FlaskClient,
 
 def test_every_response_sends_nosniff(app: Flask, client: FlaskClient) -> None:
     paths = {"/healthz", "/v1/openapi.json", "/v1/voucher_keys", "/v1/prices",
-             "/static/wallet.js", "/static/people.css", "/v1/nothing-here", "/v1/wallet"}
+             "/static/wallet.js", "/static/style.css", "/v1/nothing-here", "/v1/wallet"}
     for rule in app.url_map.iter_rules():
         if "GET" in (rule.methods or set()) and "<" not in rule.rule:
             paths.add(rule.rule)

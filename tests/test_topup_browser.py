@@ -21,11 +21,11 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import migrated_app
+from tests.support.browser import check_page
 from tests.support.databases import temporary_database
 from wallet.db import db
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
@@ -84,8 +84,8 @@ def browser(server: str) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"topup-{name}.png"), full_page=True)
+    """A screenshot, and axe and the no-sideways-scroll check on this page state."""
+    check_page(page, f"topup-{name}")
 
 
 def sign_up(page: Any, base: str) -> str:
@@ -262,6 +262,9 @@ def test_connected_apps_can_be_revoked(browser: Any, live: tuple[str, Flask]) ->
         assert "300 per day" in apps.inner_text()
         shot(page, "phone-connected-apps")
         page.get_by_role("button", name="Disconnect News Reader").click()
+        page.locator("#confirm[open]").wait_for()  # a disconnect is confirmed first
+        shot(page, "phone-disconnect-confirm")
+        page.locator("#confirm-yes").click()
         page.locator("#notice").filter(has_text="News Reader was disconnected.").wait_for()
         page.locator("#apps-empty").wait_for()
         assert apps.locator("li").count() == 0

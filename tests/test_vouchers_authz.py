@@ -23,7 +23,10 @@ def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
     present = {"payload": issued.payload}
     assert_authz_matrix(client, session, p, [
         Endpoint("POST", "/v1/vouchers", {"value": 1}, allowed={"user", "admin"}),
+        Endpoint("GET", "/v1/vouchers", allowed={"user"}),
         Endpoint("GET", f"/v1/vouchers/{vid}", allowed={"user", "admin"}, owner="user"),
+        Endpoint("GET", f"/v1/vouchers/{vid}/code", allowed={"user_session", "admin"},
+                 owner="user"),
         Endpoint("GET", f"/v1/vouchers/{vid}/qr.png", allowed={"user", "admin"}, owner="user"),
         Endpoint("GET", f"/v1/vouchers/{vid}/qr.svg", allowed={"user", "admin"}, owner="user"),
         Endpoint("POST", f"/v1/vouchers/{vid}/revoke", allowed={"user", "admin"}, owner="user"),
@@ -32,6 +35,9 @@ def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
         Endpoint("POST", "/v1/vouchers/claim", present, allowed={"user"}),
         Endpoint("POST", "/v1/vouchers/decode", allowed={"counter"}),
         Endpoint("GET", "/v1/vouchers/counter", allowed={"counter"}),
+        Endpoint("GET", "/v1/vouchers/redemptions", allowed={"counter"}),
+        Endpoint("GET", "/v1/vouchers/redemptions/summary", allowed={"counter"}),
+        Endpoint("POST", "/v1/vouchers/redemptions/red_x/void", allowed={"counter"}),
         Endpoint("POST", "/v1/voucher_campaigns",
                  {"count": 1, "value": 1, "funding": "promotion"}, allowed={"admin"}),
     ])

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,21 +20,23 @@ from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from vouchers import qr
+from vouchers import qr, redemptions
 from vouchers import service as svc
 from vouchers.keys import jwks, load_kek
 from vouchers.manual_code import is_valid_manual_code
-from vouchers.models import Voucher, VoucherCampaign
+from vouchers.models import VOUCHER_STATUSES, Voucher, VoucherCampaign, VoucherRedemption
 from wallet.config import instance_secret, is_production
-from wallet.db import INT64_MAX, db
-from wallet.errors import InvalidRequest, Unprocessable
+from wallet.db import INT64_MAX, db, utcnow
+from wallet.errors import InvalidRequest, NotFound, PermissionDenied
 from wallet.extensions import limiter
 from wallet.web import lockouts
 from wallet.web.auth import principal, requires
+from wallet.web.docs import security
 from wallet.web.headers import PERMISSIONS, talisman
-from wallet.web.idempotency import idempotent
+from wallet.web.idempotency import IDEMPOTENCY_KEY, idempotent
 from wallet.web.json_body import Blueprint
 from wallet.web.lockouts import Rule
+from wallet.web.paging import ListArgs, page
 
 blp = Blueprint("vouchers", __name__, url_prefix="/v1",
                 description="Signed QR vouchers: issue, verify, redeem, claim, revoke.")
@@ -108,6 +111,9 @@ class VoucherOut(Schema):
     promotional = fields.Boolean()
     expires_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    code_available = fields.Boolean(metadata={
+        "description": "whether GET /v1/vouchers/{id}/code can show the manual code again"})
     campaign_id = fields.String(allow_none=True)
     payload = fields.String()
     code = fields.String(metadata={"description": "manual code, shown once at issue"})
@@ -134,6 +140,7 @@ class RedemptionOut(Schema):
     user_id = fields.String(allow_none=True)
     credited_to = fields.String(allow_none=True)
     created_at = fields.DateTime()
+    voided_at = fields.DateTime(allow_none=True)
 
 
 class CampaignOut(Schema):
@@ -168,7 +175,67 @@ class CounterOut(Schema):
 
 
 class DecodeOut(Schema):
-    payload = fields.String()
+    found = fields.Boolean(required=True)
+    payload = fields.String(allow_none=True, required=True, metadata={
+        "description": "the voucher payload found in the image, or null when there is none"})
+
+
+class VoucherListArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(VOUCHER_STATUSES))
+
+
+class VoucherSummaryOut(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": list(VOUCHER_STATUSES)})
+    value = fields.Integer(required=True)
+    remaining = fields.Integer(required=True)
+    funding = fields.String(required=True)
+    promotional = fields.Boolean(required=True)
+    expires_at = fields.DateTime(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True, required=True)
+    campaign_id = fields.String(allow_none=True, required=True)
+    code_available = fields.Boolean(required=True, metadata={
+        "description": "whether GET /v1/vouchers/{id}/code can show the manual code again"})
+    qr_png_url = fields.String(required=True)
+    qr_svg_url = fields.String(required=True)
+
+
+class VoucherListOut(Schema):
+    data = fields.List(fields.Nested(VoucherSummaryOut), required=True)
+    has_more = fields.Boolean(required=True)
+
+
+class CodeOut(Schema):
+    id = fields.String(required=True)
+    code = fields.String(required=True)
+
+
+class ShiftArgs(Schema):
+    since = fields.AwareDateTime(format="iso", metadata={
+        "description": "start of the shift (default: 00:00 UTC today)"})
+    until = fields.AwareDateTime(format="iso", metadata={"description": "default: now"})
+
+
+class ShiftListArgs(ListArgs, ShiftArgs):
+    pass
+
+
+class ShiftSummaryOut(Schema):
+    counter_id = fields.String(required=True)
+    since = fields.DateTime(required=True)
+    until = fields.DateTime(required=True)
+    count = fields.Integer(required=True, metadata={"description": "redemptions, voided too"})
+    total = fields.Integer(required=True, metadata={"description": "credits, voided too"})
+    voided_count = fields.Integer(required=True)
+    voided_total = fields.Integer(required=True)
+    net_total = fields.Integer(required=True, metadata={"description": "total - voided_total"})
+    void_window_seconds = fields.Integer(required=True)
+
+
+class RedemptionListOut(Schema):
+    data = fields.List(fields.Nested(RedemptionOut), required=True)
+    has_more = fields.Boolean(required=True)
 
 
 # --- serialisers ------------------------------------------------------------------------------
@@ -188,6 +255,7 @@ def voucher_dict(voucher: Voucher, *, code: str | None = None,
         "remaining": voucher.remaining if status == "active" else 0,
         "funding": voucher.funding, "promotional": voucher.funding == "promotion",
         "expires_at": voucher.expires_at, "created_at": voucher.created_at,
+        "closed_at": voucher.closed_at, "code_available": voucher.code_sealed is not None,
         "campaign_id": voucher.campaign_id, **_urls(voucher),
     }
     if with_payload:
@@ -253,6 +321,20 @@ class VoucherKeys(MethodView):
 
 @blp.route("/vouchers")
 class Vouchers(MethodView):
+    @requires("user")
+    @blp.arguments(VoucherListArgs, location="query")
+    @blp.response(200, VoucherListOut)
+    @blp.doc(**security("user"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The vouchers the person gifted, newest first, with status and what is left."""
+        user_id = str(principal().user_id)
+        query = svc.person_vouchers(user_id, args.get("status"))
+        found = page(db.session(), query, Voucher, limit=args["limit"],
+                     starting_after=args.get("starting_after"), newest_first=True)
+        # a list carries no bearer secret (payload, code)
+        return {"data": [voucher_dict(v, with_payload=False) for v in found["data"]],
+                "has_more": found["has_more"]}
+
     @requires("user", "admin")
     @idempotent
     @blp.arguments(IssueIn)
@@ -281,6 +363,25 @@ class VoucherDetail(MethodView):
     def get(self, voucher_id: str) -> dict[str, Any]:
         """One voucher, for its issuer."""
         return voucher_dict(svc.get_for_issuer(db.session(), voucher_id, **_issuer()))
+
+
+@blp.route("/vouchers/<string:voucher_id>/code")
+class VoucherCode(MethodView):
+    @requires("user", "admin")
+    @blp.response(200, CodeOut)
+    @blp.doc(**security("user", "admin"))
+    def get(self, voucher_id: str) -> dict[str, Any]:
+        """The manual code again, for the issuer: signed in on the web, or the operator."""
+        who = principal()
+        if who.kind == "user" and not who.via_session:
+            raise PermissionDenied("Only the person, signed in, sees a voucher's code again.",
+                                   code="session_required")
+        voucher = svc.get_for_issuer(db.session(), voucher_id, **_issuer())
+        code = svc.manual_code_of(voucher, _kek())
+        if code is None:
+            raise NotFound("This voucher's code was shown once at issue and not kept.",
+                           code="voucher_code_not_kept", param="id")
+        return {"id": voucher.id, "code": code}
 
 
 @blp.route("/vouchers/<string:voucher_id>/qr.<any(png, svg):fmt>")
@@ -377,6 +478,74 @@ def campaign_dict(campaign: VoucherCampaign, vouchers: list[dict[str, Any]]) -> 
             "expires_at": campaign.expires_at, "vouchers": vouchers}
 
 
+def _counter_id() -> str:
+    counter_id = principal().counter_id
+    assert counter_id is not None
+    return counter_id
+
+
+def _shift(args: dict[str, Any]) -> tuple[datetime, datetime]:
+    now = utcnow()
+    since = args.get("since") or now.replace(hour=0, minute=0, second=0, microsecond=0)
+    until = args.get("until") or now
+    if until <= since:
+        raise InvalidRequest("until must be after since.", code="invalid_range", param="until")
+    return since, until
+
+
+def void_window() -> timedelta:
+    """``WALLET_VOUCHER_VOID_WINDOW_SECONDS``, or ten minutes."""
+    seconds = current_app.config.get("VOUCHER_VOID_WINDOW_SECONDS")
+    return timedelta(seconds=int(seconds)) if seconds else redemptions.VOID_WINDOW
+
+
+@blp.route("/vouchers/redemptions")
+class CounterRedemptions(MethodView):
+    @requires("counter")
+    @blp.arguments(ShiftListArgs, location="query")
+    @blp.response(200, RedemptionListOut)
+    @blp.doc(**security("counter"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """This counter's redemptions in a shift (since..until), oldest first."""
+        since, until = _shift(args)
+        found = page(db.session(), redemptions.counter_redemptions(_counter_id(), since, until),
+                     VoucherRedemption, limit=args["limit"],
+                     starting_after=args.get("starting_after"))
+        return {"data": [svc.redemption_row_view(r) for r in found["data"]],
+                "has_more": found["has_more"]}
+
+
+@blp.route("/vouchers/redemptions/summary")
+class ShiftSummaryView(MethodView):
+    @requires("counter")
+    @blp.arguments(ShiftArgs, location="query")
+    @blp.response(200, ShiftSummaryOut)
+    @blp.doc(**security("counter"))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """End of shift: how many redemptions this counter made, their total, the voided."""
+        since, until = _shift(args)
+        summary = redemptions.shift_summary(db.session(), _counter_id(), since, until)
+        return {"counter_id": _counter_id(), "since": summary.since, "until": summary.until,
+                "count": summary.count, "total": summary.total,
+                "voided_count": summary.voided_count, "voided_total": summary.voided_total,
+                "net_total": summary.net_total,
+                "void_window_seconds": int(void_window().total_seconds())}
+
+
+@blp.route("/vouchers/redemptions/<string:redemption_id>/void")
+class VoidRedemption(MethodView):
+    @requires("counter")
+    @idempotent
+    @blp.response(200, RedemptionOut)
+    @blp.doc(**security("counter"), parameters=[IDEMPOTENCY_KEY])
+    def post(self, redemption_id: str) -> dict[str, Any]:
+        """Void this counter's redemption within the void window: the value goes back onto
+        the voucher (once; voiding again answers the voided redemption)."""
+        voided = redemptions.void_redemption(db.session(), counter_id=_counter_id(),
+                                             redemption_id=redemption_id, window=void_window())
+        return svc.redemption_row_view(voided)
+
+
 @blp.route("/vouchers/counter")
 class CounterInfo(MethodView):
     @requires("counter")
@@ -412,9 +581,11 @@ class VoucherDecode(MethodView):
     def post(self) -> dict[str, Any]:
         """Find a voucher QR in a camera frame (PNG/JPEG/WebP body or multipart ``image``).
 
-        For counters whose browser has no BarcodeDetector. Nothing is verified here.
+        The fallback for counters that cannot decode in the browser. Nothing is verified
+        here; an image without a voucher QR answers ``found: false``, not an error.
         """
-        return {"payload": decode_image(_image_bytes())}
+        payload = decode_image(_image_bytes())
+        return {"found": payload is not None, "payload": payload}
 
 
 def _image_bytes() -> bytes:
@@ -437,8 +608,8 @@ def _image_bytes() -> bytes:
     return data
 
 
-def decode_image(data: bytes) -> str:
-    """The first voucher payload found in an image, with zxing-cpp."""
+def decode_image(data: bytes) -> str | None:
+    """The first voucher payload found in an image (zxing-cpp), or None."""
     import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
@@ -461,16 +632,17 @@ def decode_image(data: bytes) -> str:
     for found in zxingcpp.read_barcodes(grey, formats=only_qr):
         if is_voucher_payload(found.text):
             return str(found.text).strip()
-    raise Unprocessable("No voucher QR code found in the image.", code="no_voucher_found",
-                        param="image")
+    return None
 
 
 # --- the counter page -----------------------------------------------------------------------
 
 pages = FlaskBlueprint("counter_page", __name__)
-COUNTER_DIR = Path(__file__).resolve().parent.parent / "static" / "counter"
-
-
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+COUNTER_DIR = STATIC_DIR / "counter"
+SHELL_FILES = (COUNTER_DIR / "index.html", COUNTER_DIR / "counter.js", COUNTER_DIR / "counter.css",
+               COUNTER_DIR / "sw.js", STATIC_DIR / "style.css", STATIC_DIR / "qrscan.js",
+               STATIC_DIR / "vendor" / "jsQR.js")
 @pages.get("/counter")
 @talisman(permissions_policy={**PERMISSIONS, "camera": "(self)"})
 def counter_page() -> Response:
@@ -478,6 +650,30 @@ def counter_page() -> Response:
     response = send_from_directory(COUNTER_DIR, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@pages.get("/counter/manifest.webmanifest")
+def counter_manifest() -> Response:
+    return send_from_directory(COUNTER_DIR, "manifest.webmanifest",
+                               mimetype="application/manifest+json", max_age=3600)
+
+
+@pages.get("/counter/sw.js")
+def counter_service_worker() -> Response:
+    """The counter's service worker, allowed to control ``/counter``; its cache is named after
+    the shell's content, so a new deployment replaces the cached shell."""
+    source = (COUNTER_DIR / "sw.js").read_text(encoding="utf-8")
+    body = source.replace("__SHELL_VERSION__", _shell_version())
+    return Response(body, mimetype="text/javascript", headers={
+        "Cache-Control": "no-cache", "Service-Worker-Allowed": "/counter"})
+
+
+def _shell_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SHELL_FILES):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def register(app: Flask, api: Api) -> None:

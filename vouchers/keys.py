@@ -169,12 +169,27 @@ def load_kek(text: str) -> bytes:
     )
 
 
-def encrypt_private_key(key: SigningKey, kek: bytes) -> bytes:
-    """Encrypt the private seed with AES-256-GCM under ``kek``; the kid is the associated data."""
+def seal(secret: bytes, kek: bytes, associated: bytes) -> bytes:
+    """AES-256-GCM under ``kek``: version byte 0x01 || 12-byte nonce || ciphertext || tag."""
     _check_kek(kek)
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(kek).encrypt(nonce, private_key_seed(key), key.kid.encode("ascii"))
-    return bytes([ENCRYPTED_KEY_VERSION]) + nonce + sealed
+    return bytes([ENCRYPTED_KEY_VERSION]) + nonce + AESGCM(kek).encrypt(nonce, secret, associated)
+
+
+def unseal(blob: bytes, kek: bytes, associated: bytes) -> bytes:
+    """Open a blob made by :func:`seal` with the same associated data."""
+    _check_kek(kek)
+    if len(blob) < 1 + NONCE_BYTES + 16 or blob[0] != ENCRYPTED_KEY_VERSION:
+        raise KeyDecryptionError("the sealed blob has the wrong format")
+    try:
+        return AESGCM(kek).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], associated)
+    except InvalidTag as exc:
+        raise KeyDecryptionError() from exc
+
+
+def encrypt_private_key(key: SigningKey, kek: bytes) -> bytes:
+    """Encrypt the private seed with AES-256-GCM under ``kek``; the kid is the associated data."""
+    return seal(private_key_seed(key), kek, key.kid.encode("ascii"))
 
 
 def decrypt_private_key(blob: bytes, kek: bytes, kid: str) -> SigningKey:
@@ -182,10 +197,9 @@ def decrypt_private_key(blob: bytes, kek: bytes, kid: str) -> SigningKey:
     _check_kek(kek)
     if len(blob) != ENCRYPTED_KEY_LEN or blob[0] != ENCRYPTED_KEY_VERSION:
         raise KeyDecryptionError("the encrypted private key blob has the wrong format")
-    nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
     try:
-        seed = AESGCM(kek).decrypt(nonce, sealed, kid.encode("ascii"))
-    except (InvalidTag, UnicodeEncodeError) as exc:
+        seed = unseal(blob, kek, kid.encode("ascii"))
+    except UnicodeEncodeError as exc:
         raise KeyDecryptionError() from exc
     key = signing_key_from_seed(seed)
     if key.kid != kid:

@@ -93,20 +93,31 @@ class Voucher(Base):
         ForeignKey("voucher_campaigns.id"), index=True, default=None
     )
     payload: Mapped[str] = mapped_column(Text)
-    # SHA-256 of the normalised manual code, hex; the code itself is never stored.
+    # SHA-256 of the normalised manual code, hex, for look-ups.
     code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # The manual code sealed under the KEK (AES-GCM, the voucher id as associated data), so
+    # its issuer can see it again; None for vouchers issued before it was kept.
+    code_sealed: Mapped[bytes | None] = mapped_column(LargeBinary(64), default=None)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class VoucherRedemption(Base):
-    """One use of a voucher: a (partial) redemption at a counter, or a claim into a wallet."""
+    """One use of a voucher: a (partial) redemption at a counter, or a claim into a wallet.
+
+    A counter may void its own redemption for a short while (``vouchers.redemptions``):
+    ``voided_at`` is set once, and the ledger transaction ``void_transaction_id`` puts the
+    value back on the voucher.
+    """
 
     __tablename__ = "voucher_redemptions"
     __table_args__ = (
         CheckConstraint("amount > 0", name="positive_amount"),
         CheckConstraint("kind IN ('redeem', 'claim')", name="kind"),
+        CheckConstraint("(voided_at IS NULL) = (void_transaction_id IS NULL)", name="void"),
+        CheckConstraint("voided_at IS NULL OR kind = 'redeem'", name="void_redeem_only"),
+        Index("ix_voucher_redemptions_counter_created", "counter_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -119,3 +130,5 @@ class VoucherRedemption(Base):
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
     transaction_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    void_transaction_id: Mapped[int | None] = mapped_column(BigInteger, default=None)

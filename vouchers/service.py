@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, or_, select, update
+from sqlalchemy import Select, Table, and_, case, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,8 @@ from vouchers.keys import (
     decrypt_private_key,
     encrypt_private_key,
     generate_signing_key,
+    seal,
+    unseal,
 )
 from vouchers.models import (
     Voucher,
@@ -56,7 +58,7 @@ from wallet.errors import (
     PermissionDenied,
     Unprocessable,
 )
-from wallet.ids import new_id
+from wallet.ids import looks_like_id, new_id
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, hold, post
@@ -208,17 +210,19 @@ def _check_expiry(expires_at: datetime | None, now: datetime) -> datetime | None
 
 
 def _new_voucher(
-    key: SigningKey, value: int, expires_at: datetime | None, flags: codec.VoucherFlags,
-    **row: Any,
+    key: SigningKey, kek: bytes, value: int, expires_at: datetime | None,
+    flags: codec.VoucherFlags, **row: Any,
 ) -> IssuedVoucher:
     body = codec.VoucherBody.new(key.kid, value, expires_at, flags)
     payload = codec.encode_voucher(body, key)
     code = manual_code.generate_manual_code()
+    voucher_id = new_id("vch")
     voucher = Voucher(
-        id=new_id("vch"), body_id=body.voucher_id_hex, kid=key.kid, value=value,
+        id=voucher_id, body_id=body.voucher_id_hex, kid=key.kid, value=value,
         remaining=value, flags=int(flags), status="active", payload=payload,
-        code_digest=manual_code.code_digest(code).hex(), expires_at=expires_at,
-        created_at=utcnow(), **row,
+        code_digest=manual_code.code_digest(code).hex(),
+        code_sealed=seal(code.encode("ascii"), kek, voucher_id.encode("ascii")),
+        expires_at=expires_at, created_at=utcnow(), **row,
     )
     return IssuedVoucher(voucher, payload, code)
 
@@ -236,8 +240,8 @@ def issue_gift(
         raise NotFound("No such user.", param="user_id")
     if user.frozen:
         raise PermissionDenied("This wallet is frozen.", code="wallet_frozen")
-    issued = _new_voucher(signing_key(session, kek), value, expires_at, codec.VoucherFlags.NONE,
-                          funding="user", funder_user_id=user_id)
+    issued = _new_voucher(signing_key(session, kek), kek, value, expires_at,
+                          codec.VoucherFlags.NONE, funding="user", funder_user_id=user_id)
     session.add(issued.voucher)
     session.flush()
     _debit_person(session, user_id, value, f"voucher:issue:{issued.voucher.id}",
@@ -284,7 +288,7 @@ def issue_campaign(
     issued: list[IssuedVoucher] = []
     for start in range(0, count, 500):
         chunk = [
-            _new_voucher(key, value, expires_at, flags, funding=funding,
+            _new_voucher(key, kek, value, expires_at, flags, funding=funding,
                          campaign_id=campaign.id)
             for _ in range(min(500, count - start))
         ]
@@ -513,16 +517,20 @@ class RedemptionResult:
         return self.redemption.remaining_after
 
 
-def redemption_view(result: RedemptionResult) -> dict[str, Any]:
-    """A redemption or claim as the API returns it (and its event carries it)."""
-    r = result.redemption
-    credited = None
-    if r.kind == "claim":
-        credited = "promotional" if result.voucher.funding == "promotion" else "paid"
+def redemption_row_view(r: VoucherRedemption) -> dict[str, Any]:
+    """A redemption as the API lists it."""
     return {"redemption_id": r.id, "voucher_id": r.voucher_id, "amount": r.amount,
             "remaining": r.remaining_after, "merchant_id": r.merchant_id,
-            "counter_id": r.counter_id, "user_id": r.user_id, "credited_to": credited,
-            "created_at": r.created_at}
+            "counter_id": r.counter_id, "user_id": r.user_id, "credited_to": None,
+            "created_at": r.created_at, "voided_at": r.voided_at}
+
+
+def redemption_view(result: RedemptionResult) -> dict[str, Any]:
+    """A redemption or claim as the API returns it (and its event carries it)."""
+    credited = None
+    if result.redemption.kind == "claim":
+        credited = "promotional" if result.voucher.funding == "promotion" else "paid"
+    return {**redemption_row_view(result.redemption), "credited_to": credited}
 
 
 def redeem(
@@ -657,7 +665,7 @@ def get_for_issuer(
 
     Someone else's voucher answers 404, so ids cannot be probed.
     """
-    voucher = session.get(Voucher, voucher_id) if isinstance(voucher_id, str) else None
+    voucher = session.get(Voucher, voucher_id) if looks_like_id(voucher_id) else None
     if voucher is None or not (operator or (user_id and voucher.funder_user_id == user_id)):
         raise VoucherNotFound(param="id")
     return voucher
@@ -715,6 +723,33 @@ def _hold_expiry_accounts(session: Session, voucher_ids: Sequence[str]) -> None:
 
 
 # --- reading ----------------------------------------------------------------------------------
+
+
+def person_vouchers(user_id: str, status: str | None = None) -> Select[Any]:
+    """The vouchers a person gifted (filter it, page it with ``wallet.web.paging``).
+
+    ``status`` is the effective one: ``active`` leaves out the expired ones not yet closed by
+    ``vouchers expire``, and ``expired`` includes them.
+    """
+    query = select(Voucher).where(Voucher.funder_user_id == user_id)
+    now = utcnow()
+    not_yet_expired = or_(Voucher.expires_at.is_(None), Voucher.expires_at > now)
+    if status == "active":
+        query = query.where(Voucher.status == "active", not_yet_expired)
+    elif status == "expired":
+        query = query.where(or_(Voucher.status == "expired",
+                                and_(Voucher.status == "active", ~not_yet_expired)))
+    elif status is not None:
+        query = query.where(Voucher.status == status)
+    return query
+
+
+def manual_code_of(voucher: Voucher, kek: bytes) -> str | None:
+    """The voucher's manual code for its issuer, or None when it was not kept (older ones)."""
+    if voucher.code_sealed is None:
+        return None
+    return unseal(voucher.code_sealed, kek, voucher.id.encode("ascii")).decode("ascii")
+
 
 
 def counter_info(session: Session, counter_id: str) -> tuple[Counter, Merchant]:

@@ -76,11 +76,12 @@ def _register_capabilities(app: Flask, api: Any) -> None:
     from wallet.people.cli import people_cli
     from wallet.purchases import api as purchases_api
     from wallet.topups import api as topups_api
-    from wallet.web import docs, health
+    from wallet.web import assets, docs, health
     from wallet.webhooks import api as webhooks_api
     from wallet.webhooks.cli import webhooks_cli
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(assets.bp)
     for capability in (topups_api, vouchers_api, purchases_api, credits_api, people_api,
                        merchants_api, oauth_api, payouts_api, webhooks_api):
         capability.register(app, api)

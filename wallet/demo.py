@@ -110,9 +110,33 @@ def seed_demo(
     }
 
 
+def pages(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Every page of the product with the demo credential that opens it."""
+    base = str(demo["base_url"]).rstrip("/")
+    return [
+        ("Wallet (people)", f"{base}/",
+         f"sign in as {demo['user_email']} / {demo['user_password']}"),
+        ("Sign in, sign up", f"{base}/signin  {base}/signup",
+         f"{demo['user_email']} / {demo['user_password']}"),
+        ("App consent (OAuth)", f"{base}/oauth/authorize?client_id={demo['app_id']}&...",
+         "opened by an app; the same person signs in"),
+        ("Sandbox checkout", f"{base}/sandbox/checkout/...",
+         "opened by Buy credits; test card 4242 4242 4242 4242, any future expiry and CVC"),
+        ("Counter (till)", f"{base}/counter", f"counter key {demo['counter_key']}"),
+        ("Merchant earnings", f"{base}/merchant", f"secret key {demo['merchant_key']}"),
+        ("API docs", f"{base}/v1/docs",
+         f"Bearer: operator {demo['admin_key']}, merchant {demo['merchant_key']}, "
+         f"counter {demo['counter_key']}, person via app {demo['user_token']}"),
+        ("OpenAPI document", f"{base}/v1/openapi.json", "anyone"),
+        ("Health", f"{base}/healthz", "anyone"),
+    ]
+
+
 @click.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def demo_command(as_json: bool) -> None:
+@click.option("--pages", "with_pages", is_flag=True,
+              help="Also print every page with the credential that opens it.")
+def demo_command(as_json: bool, with_pages: bool) -> None:
     """Seed (idempotently) a demo operator, merchant, app, counter and user."""
     if is_production(current_app):
         raise click.ClickException(
@@ -130,3 +154,7 @@ def demo_command(as_json: bool) -> None:
     click.echo("Demo credentials:")
     for name, value in demo.items():
         click.echo(f"  {name:14} {value}")
+    if with_pages:
+        click.echo("\nPages:")
+        for title, url, credential in pages(demo):
+            click.echo(f"  {title:20} {url}\n  {'':20} {credential}")

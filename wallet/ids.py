@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 
 ID_PREFIXES = frozenset({"usr", "mer", "app", "ctr", "key", "pur", "ref", "vch", "pay", "txn",
                          "top", "grt", "bat", "red", "ses", "pwr", "evt", "whe", "dlv"})
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def looks_like_id(value: object) -> bool:
+    """Could this be one of our ids (``usr_…``)? Anything else cannot match a row."""
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None
 
 
 def new_id(prefix: str, nbytes: int = 12) -> str:

@@ -1,6 +1,11 @@
 // The counter page: pair with a counter key, scan (camera, USB keyboard-wedge scanner or a
 // typed manual code), check the signature offline with WebCrypto Ed25519 from the cached
-// public keys (docs/vouchers.md), then ask the server and redeem. No third-party code.
+// public keys (docs/vouchers.md), then ask the server and redeem; a void of a mistaken
+// redemption within the window; the end-of-shift summary.
+//
+// What the page shows is always rebuilt from the last answer (`render(view)`), never patched
+// on top of an earlier one. Offline (service worker sw.js), the page and the public keys
+// still load and signatures are still checked; nothing that moves value is ever queued.
 "use strict";
 
 (() => {
@@ -12,16 +17,113 @@
   const B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
   const BODY_BYTES = 34;
   const PAYLOAD_BYTES = 98;
-  const SERVER_DECODE_INTERVAL_MS = 700;
+  const DEFAULT_VOID_WINDOW_S = 600;
 
   const $ = (id) => document.getElementById(id);
   const show = (el, visible = true) => { el.hidden = !visible; };
+  const number = new Intl.NumberFormat("en-US");
+  const credits = (n) => `${number.format(n)} ${Number(n) === 1 ? "credit" : "credits"}`;
+  const when = (date) => date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  const clock = (date) => date.toLocaleTimeString(undefined, { timeStyle: "short" });
+  const expiryWords = (date) => (date ? when(date) : "No expiry");
+
   const state = {
     key: null, info: null, voucherKeys: null, presented: null, idempotencyKey: null,
-    pendingBody: null, stream: null, scanTimer: null, scanning: false, busy: false,
+    pendingBody: null, scan: null, busy: false, receipt: null, voidWindowS: DEFAULT_VOID_WINDOW_S,
+    shiftAfter: null,
   };
 
-  // --- API ---------------------------------------------------------------------------------
+  // --- words for staff: never a developer code on screen ------------------------------------
+
+  const ERROR_WORDS = {
+    voucher_malformed: "This is not a voucher. Check it and scan again.",
+    voucher_malformed_code: "This is not a valid voucher code. Check it and type it again.",
+    voucher_check_failed: "This code has a typo. Check it and type it again.",
+    voucher_unsupported_version: "This voucher is of a kind this till does not know.",
+    payload_or_code: "Scan a voucher or type its code.",
+    voucher_code_unknown: "No voucher has this code.",
+    manual_code_locked: "Too many wrong codes: typing codes is paused at this till for a while.",
+    voucher_not_found: "This voucher is genuine but not known here.",
+    voucher_rejected: "NOT authentic: do not accept it.",
+    voucher_bad_signature: "NOT authentic: do not accept it.",
+    voucher_unknown_kid: "NOT authentic: do not accept it.",
+    voucher_revoked_key: "NOT authentic: do not accept it.",
+    voucher_redeemed: "This voucher has already been spent.",
+    voucher_claimed: "This voucher was claimed into a wallet; it cannot be spent here.",
+    voucher_revoked: "This voucher was cancelled by whoever made it.",
+    voucher_expired: "This voucher has expired.",
+    voucher_single_redemption: "This voucher must be redeemed in full, in one go.",
+    voucher_unavailable: "The voucher changed since (cancelled, claimed or expired): this cannot be voided.",
+    void_window_passed: "Too late to void: the time to undo has passed.",
+    earnings_insufficient: "This cannot be voided any more: ask the merchant.",
+    redemption_not_found: "This redemption is not one of this till's.",
+    unauthenticated: "This till's key is no longer valid. Ask the merchant for a new one.",
+    rate_limited: "Too many requests: wait a moment and try again.",
+    idempotency_request_in_progress: "Still in progress: retry in a moment.",
+  };
+  const STATUS_WORDS = {
+    active: "Valid", redeemed: "Already spent", claimed: "Claimed into a wallet",
+    revoked: "Cancelled", expired: "Expired",
+  };
+  const OFFLINE_WORDS = {
+    malformed: "Not a voucher (unreadable)",
+    unsupported_version: "Unknown kind of voucher",
+    unknown_kid: "NOT authentic: unknown signature",
+    revoked_key: "NOT authentic: its signing key was revoked",
+    bad_signature: "NOT authentic: bad signature",
+    expired: "Genuine, but EXPIRED",
+    no_webcrypto: "Signature not checked here (this browser cannot); asking the server",
+    no_ed25519: "Signature not checked here (this browser cannot); asking the server",
+  };
+
+  function errorWords(data, fallback) {
+    const error = data && data.error;
+    if (!error) return fallback;
+    if (error.code === "voucher_insufficient_remaining") return error.message;
+    return ERROR_WORDS[error.code] || fallback;
+  }
+
+  // --- the view: everything on screen comes from here ---------------------------------------
+
+  /** A fresh view for the voucher being handled: nothing carried over from older answers. */
+  function blankView(phase) {
+    return { phase, badge: null, value: null, expiry: undefined, status: "checking…",
+      remaining: null, canRedeem: false, error: null, retry: null };
+  }
+
+  function render(view) {
+    state.view = view;
+    const badge = $("authenticity");
+    badge.textContent = view.badge ? view.badge.text : "";
+    badge.className = `badge ${view.badge ? view.badge.tone : ""}`;
+    show(badge, !!view.badge);
+    $("value").textContent = view.value === null ? "–" : credits(view.value);
+    $("expiry").textContent = view.expiry === undefined ? "–" : expiryWords(view.expiry);
+    $("server-status").textContent = view.status;
+    $("remaining").textContent = view.remaining === null ? "–" : credits(view.remaining);
+    show($("redeem-form"), view.canRedeem);
+    if (view.canRedeem) $("redeem-amount").max = String(view.remaining);
+    const error = $("result-error");
+    error.textContent = view.error || "";
+    show(error, !!view.error);
+    show($("retry"), !!view.retry);
+    show($("result"), true);
+    show($("receipt"), false);
+    document.body.dataset.state = view.phase;
+    setBusy(false);
+  }
+
+  function connection(online) {
+    const el = $("connection");
+    el.textContent = online ? "Online" : "Offline: signatures only";
+    el.className = `connection${online ? "" : " offline"}`;
+    show(el, true);
+    document.body.dataset.connection = online ? "online" : "offline";
+  }
+
+  // --- API -----------------------------------------------------------------------------------
+
+  class Unreachable extends Error {}
 
   async function api(method, path, { body, headers = {}, key = state.key } = {}) {
     const init = { method, headers: { Accept: "application/json", ...headers } };
@@ -33,21 +135,26 @@
       init.body = JSON.stringify(body);
       init.headers["Content-Type"] = "application/json";
     }
-    const response = await fetch(path, init);
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (_) {
+      connection(false);
+      throw new Unreachable("unreachable");
+    }
+    connection(true);
     let data = null;
     try { data = await response.json(); } catch (_) { data = null; }
     return { status: response.status, ok: response.ok, data };
   }
 
-  const errorText = (data, fallback) =>
-    (data && data.error && data.error.message) || fallback;
-
-  // --- pairing -----------------------------------------------------------------------------
+  // --- pairing -------------------------------------------------------------------------------
 
   async function pair(key) {
     const res = await api("GET", "/v1/vouchers/counter", { key });
     if (!res.ok) {
-      const error = new Error(errorText(res.data, "This key was not accepted."));
+      const error = new Error(res.status === 401 ? "This key was not accepted."
+        : errorWords(res.data, "This key was not accepted."));
       error.status = res.status;
       throw error;
     }
@@ -64,11 +171,10 @@
     state.key = null;
     state.info = null;
     stopCamera();
-    resetResult();
+    for (const id of ["scan", "result", "receipt", "shift", "paired-as", "unpair", "shift-open"]) {
+      show($(id), false);
+    }
     show($("pair"));
-    show($("scan"), false);
-    show($("paired-as"), false);
-    show($("unpair"), false);
     document.body.dataset.state = "unpaired";
     $("pair-key").focus();
   }
@@ -76,15 +182,13 @@
   function showPaired() {
     const info = state.info || {};
     $("paired-as").textContent = `${info.merchant_name || "?"} · ${info.counter_name || "?"}`;
-    show($("paired-as"));
-    show($("unpair"));
+    for (const id of ["paired-as", "unpair", "shift-open", "scan"]) show($(id));
     show($("pair"), false);
-    show($("scan"));
     document.body.dataset.state = "ready";
     focusScan();
   }
 
-  // --- public keys and offline verification -----------------------------------------------
+  // --- public keys and offline verification -------------------------------------------------
 
   async function loadVoucherKeys(force = false) {
     const cached = JSON.parse(localStorage.getItem(KEYS_STORE) || "null");
@@ -101,26 +205,26 @@
         return;
       }
     } catch (_) { /* offline: keep the cached set */ }
-    state.voucherKeys = cached ? cached.keys : [];
+    state.voucherKeys = cached ? cached.keys : (state.voucherKeys || []);
   }
 
   function b45decode(text) {
     const values = [];
     for (const ch of text) {
       const v = B45.indexOf(ch);
-      if (v < 0) throw new Error("not Base45");
+      if (v < 0) throw new Error("malformed");
       values.push(v);
     }
-    if (values.length % 3 === 1) throw new Error("not Base45");
+    if (values.length % 3 === 1) throw new Error("malformed");
     const out = [];
     for (let i = 0; i + 2 < values.length; i += 3) {
       const n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025;
-      if (n > 0xffff) throw new Error("not Base45");
+      if (n > 0xffff) throw new Error("malformed");
       out.push(n >> 8, n & 0xff);
     }
     if (values.length % 3 === 2) {
       const n = values[values.length - 2] + values[values.length - 1] * 45;
-      if (n > 0xff) throw new Error("not Base45");
+      if (n > 0xff) throw new Error("malformed");
       out.push(n);
     }
     return new Uint8Array(out);
@@ -184,18 +288,7 @@
     return { ok: true, parsed, kid: parsed.kid };
   }
 
-  const REASONS = {
-    malformed: "Not a voucher (malformed)",
-    unsupported_version: "Unknown voucher version",
-    unknown_kid: "NOT authentic: unknown signing key",
-    revoked_key: "NOT authentic: signing key revoked",
-    bad_signature: "NOT authentic: bad signature",
-    expired: "Authentic, but EXPIRED",
-    no_webcrypto: "Cannot check offline here (no WebCrypto); asking the server",
-    no_ed25519: "Cannot check offline here (no Ed25519 in this browser); asking the server",
-  };
-
-  // --- handling a scan ---------------------------------------------------------------------
+  // --- handling a scan -----------------------------------------------------------------------
 
   function classify(raw) {
     const text = raw.trim().toUpperCase();
@@ -203,80 +296,79 @@
     return { code: text };
   }
 
+  /** What the offline check says, as the start of a view (or a final one when rejected). */
+  async function offlineView(presented) {
+    const view = blankView("checking");
+    if (!presented.payload) {
+      view.badge = { text: "Manual code: checked by the server only", tone: "warn" };
+      document.body.dataset.offline = "manual";
+      return view;
+    }
+    const offline = await verifyOffline(presented.payload);
+    if (offline.parsed) {
+      view.value = Number(offline.parsed.value);
+      view.expiry = offline.parsed.expiry ? new Date(offline.parsed.expiry * 1000) : null;
+    }
+    if (offline.ok === true) {
+      view.badge = { text: "Authentic signature ✓", tone: "ok" };
+      document.body.dataset.offline = "authentic";
+    } else if (offline.ok === null) {
+      view.badge = { text: OFFLINE_WORDS[offline.reason], tone: "warn" };
+      document.body.dataset.offline = "unchecked";
+    } else {
+      view.badge = { text: OFFLINE_WORDS[offline.reason] || "NOT authentic", tone: "bad" };
+      document.body.dataset.offline = offline.reason;
+      if (offline.reason !== "expired") {
+        view.phase = "rejected";
+        view.status = "Not sent to the server (not authentic)";
+        view.error = "Do not accept this voucher.";
+        view.final = true;
+      }
+    }
+    return view;
+  }
+
   async function handleScan(raw) {
     if (!raw || !raw.trim() || state.busy) return;
     stopCamera();
-    resetResult();
-    const presented = classify(raw);
-    state.presented = presented;
+    state.presented = classify(raw);
     state.idempotencyKey = null;
-    show($("result"));
-    show($("receipt"), false);
-    const badge = $("authenticity");
-    document.body.dataset.state = "checking";
-    if (presented.payload) {
-      const offline = await verifyOffline(presented.payload);
-      if (offline.parsed) {
-        $("value").textContent = `${offline.parsed.value} credits`;
-        $("expiry").textContent = offline.parsed.expiry
-          ? new Date(offline.parsed.expiry * 1000).toLocaleString() : "never";
-      }
-      if (offline.ok === true) {
-        badge.textContent = `Authentic signature ✓ (key ${offline.kid})`;
-        badge.className = "badge ok";
-        document.body.dataset.offline = "authentic";
-      } else if (offline.ok === null) {
-        badge.textContent = REASONS[offline.reason];
-        badge.className = "badge warn";
-        document.body.dataset.offline = "unchecked";
-      } else {
-        badge.textContent = REASONS[offline.reason] || "NOT authentic";
-        badge.className = "badge bad";
-        document.body.dataset.offline = offline.reason;
-        if (offline.reason !== "expired") {
-          $("server-status").textContent = "not sent (not authentic)";
-          document.body.dataset.state = "rejected";
-          return;
-        }
-      }
-    } else {
-      badge.textContent = "Manual code: checked by the server only";
-      badge.className = "badge warn";
-      document.body.dataset.offline = "manual";
-    }
-    await checkOnline();
+    state.pendingBody = null;
+    delete document.body.dataset.offline;
+    show($("shift"), false);
+    const view = await offlineView(state.presented);
+    state.offlineView = view;
+    render(view);
+    if (!view.final) await checkOnline();
   }
 
-  async function checkOnline() {
-    $("server-status").textContent = "checking…";
+  /** Ask the server what is left; the view becomes this answer's, whatever was shown before. */
+  async function checkOnline(note = null) {
+    const base = { ...state.offlineView, error: null, retry: null, canRedeem: false };
+    render({ ...base, status: "checking…", phase: "checking" });
     let res;
     try {
       res = await api("POST", "/v1/vouchers/verify", { body: state.presented });
     } catch (_) {
-      $("server-status").textContent = "server unreachable";
-      showError("The server cannot be reached; try again.", true, checkOnline);
+      render({ ...base, phase: "offline", status: "Unknown: the server cannot be reached",
+        error: "No connection. " + (base.badge && base.badge.tone === "ok"
+          ? "The signature is genuine, but whether it was already spent is unknown: "
+          : "") + "redeeming needs the connection. Nothing was redeemed.",
+        retry: () => checkOnline() });
       return;
     }
     if (!res.ok) {
-      $("server-status").textContent = (res.data && res.data.error && res.data.error.code) ||
-        `error ${res.status}`;
-      showError(errorText(res.data, "The server refused this voucher."));
-      document.body.dataset.state = "rejected";
+      render({ ...base, phase: "rejected", status: "Refused by the server",
+        error: errorWords(res.data, "The server refused this voucher.") });
       return;
     }
     const v = res.data;
-    $("value").textContent = `${v.value} credits`;
-    $("server-status").textContent = v.status;
-    $("remaining").textContent = `${v.remaining} credits`;
-    if (v.expires_at) $("expiry").textContent = new Date(v.expires_at).toLocaleString();
-    if (v.status === "active" && v.remaining > 0) {
-      $("redeem-amount").max = String(v.remaining);
-      show($("redeem-form"));
-      document.body.dataset.state = "verified";
-      $("redeem-all").focus();
-    } else {
-      document.body.dataset.state = "unavailable";
-    }
+    const active = v.status === "active" && v.remaining > 0;
+    render({ ...base, phase: active ? "verified" : "unavailable",
+      value: v.value, expiry: v.expires_at ? new Date(v.expires_at) : null,
+      status: STATUS_WORDS[v.status] || v.status, remaining: v.remaining, canRedeem: active,
+      error: note || (active ? null : ERROR_WORDS[`voucher_${v.status}`] || null) });
+    if (active) $("redeem-all").focus();
   }
 
   async function redeem(amount) {
@@ -292,78 +384,206 @@
       state.pendingBody = body;
     }
     setBusy(true);
-    show($("result-error"), false);
-    show($("retry"), false);
     let res;
     try {
       res = await api("POST", "/v1/vouchers/redeem",
         { body, headers: { "Idempotency-Key": state.idempotencyKey } });
     } catch (_) {
-      setBusy(false);
-      showError("No answer from the server. Retry: it will not redeem twice.", true,
-        () => redeem(amount));
+      render({ ...state.view, phase: "offline", canRedeem: false,
+        error: "No answer from the server: it is not known whether this went through. " +
+          "Retry when the connection is back: it will not redeem twice.",
+        retry: () => redeem(amount) });
       return;
     }
-    setBusy(false);
     if (res.status === 409 && res.data && res.data.error &&
         res.data.error.code === "idempotency_request_in_progress") {
-      showError("Still in progress; retry in a moment.", true, () => redeem(amount));
+      render({ ...state.view, canRedeem: false, error: ERROR_WORDS.idempotency_request_in_progress,
+        retry: () => redeem(amount) });
       return;
     }
     state.idempotencyKey = null;
     state.pendingBody = null;
     if (!res.ok) {
-      showError(errorText(res.data, "The voucher could not be redeemed."));
-      await checkOnline();
+      // Another till may have been faster: show what the voucher is now, with the reason.
+      await checkOnline(errorWords(res.data, "The voucher could not be redeemed."));
       return;
     }
     showReceipt(res.data);
   }
 
+  // --- receipt and void ----------------------------------------------------------------------
+
+  function withinWindow(createdAt) {
+    return Date.now() - new Date(createdAt).getTime() < state.voidWindowS * 1000;
+  }
+
   function showReceipt(r) {
-    $("receipt-amount").textContent = String(r.amount);
-    $("receipt-remaining").textContent = `${r.remaining} credits`;
+    setBusy(false);
+    state.receipt = r;
+    const voided = !!r.voided_at;
+    $("receipt-amount").textContent = number.format(r.amount);
+    $("receipt-unit").textContent = r.amount === 1 ? "credit" : "credits";
+    $("receipt-remaining").textContent = credits(voided ? r.remaining + r.amount : r.remaining);
     $("receipt-voucher").textContent = r.voucher_id;
     $("receipt-id").textContent = r.redemption_id;
     const info = state.info || {};
-    $("receipt-merchant").textContent = `${info.merchant_name || ""} · ${info.counter_name || ""}`;
-    $("receipt-time").textContent = new Date(r.created_at).toLocaleString();
+    $("receipt-merchant").textContent = info.merchant_name || "";
+    $("receipt-till").textContent = info.counter_name || "";
+    $("receipt-time").textContent = when(new Date(r.created_at));
+    show($("receipt-voided"), voided);
+    $("receipt").classList.toggle("voided", voided);
+    show($("void"), !voided && withinWindow(r.created_at));
+    show($("receipt-error"), false);
     show($("result"), false);
     show($("receipt"));
-    document.body.dataset.state = "redeemed";
+    document.body.dataset.state = voided ? "voided" : "redeemed";
     $("next").focus();
   }
 
-  function showError(message, retryable = false, retry = null) {
-    const el = $("result-error");
-    el.textContent = message;
-    show(el);
-    show($("retry"), retryable);
-    $("retry").onclick = retry;
+  function confirmVoid(r) {
+    const dialog = $("confirm");
+    $("confirm-text").textContent = `${credits(r.amount)} go back onto voucher ${r.voucher_id}; ` +
+      "the customer keeps them. Only void a redemption made by mistake.";
+    const opener = document.activeElement;
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => {
+        if (opener && opener.focus) opener.focus();
+        resolve(dialog.returnValue === "yes");
+      }, { once: true });
+      dialog.returnValue = "";
+      dialog.showModal();
+      $("confirm-no").focus();
+    });
   }
+
+  /** Void a redemption (after a confirmation); returns the voided redemption or null. */
+  async function voidRedemption(r, errorBox) {
+    if (!(await confirmVoid(r))) return null;
+    show(errorBox, false);
+    let res;
+    try {
+      res = await api("POST", `/v1/vouchers/redemptions/${encodeURIComponent(r.redemption_id)}/void`,
+        { headers: { "Idempotency-Key": `void-${r.redemption_id}` } });
+    } catch (_) {
+      errorBox.textContent = "No connection: nothing was voided. Try again when the connection is back.";
+      show(errorBox);
+      return null;
+    }
+    if (!res.ok) {
+      errorBox.textContent = errorWords(res.data, "This redemption could not be voided.");
+      show(errorBox);
+      return null;
+    }
+    return res.data;
+  }
+
+  // --- end of shift --------------------------------------------------------------------------
+
+  function shiftStart() {
+    const start = new Date();
+    start.setHours(0, 0, 0, 0);
+    return start;
+  }
+
+  async function openShift() {
+    stopCamera();
+    show($("result"), false);
+    show($("receipt"), false);
+    show($("shift"));
+    document.body.dataset.state = "shift";
+    $("shift").focus();
+    await loadShift(false);
+  }
+
+  async function loadShift(more) {
+    const since = shiftStart();
+    const query = `since=${encodeURIComponent(since.toISOString())}`;
+    show($("shift-error"), false);
+    let summary;
+    let list;
+    try {
+      const after = more && state.shiftAfter ? `&starting_after=${encodeURIComponent(state.shiftAfter)}` : "";
+      [summary, list] = await Promise.all([
+        api("GET", `/v1/vouchers/redemptions/summary?${query}`),
+        api("GET", `/v1/vouchers/redemptions?${query}&limit=50${after}`),
+      ]);
+    } catch (_) {
+      $("shift-error").textContent = "No connection: the summary needs the server.";
+      show($("shift-error"));
+      return;
+    }
+    if (!summary.ok || !list.ok) {
+      $("shift-error").textContent = errorWords(summary.ok ? list.data : summary.data,
+        "The summary could not be loaded.");
+      show($("shift-error"));
+      return;
+    }
+    const s = summary.data;
+    state.voidWindowS = s.void_window_seconds || DEFAULT_VOID_WINDOW_S;
+    $("shift-range").textContent = `Today at ${(state.info || {}).counter_name || "this till"}, ` +
+      `since ${when(since)}`;
+    $("shift-count").textContent = number.format(s.count);
+    $("shift-total").textContent = credits(s.total);
+    $("shift-voided").textContent = `${number.format(s.voided_count)} (${credits(s.voided_total)})`;
+    $("shift-net").textContent = credits(s.net_total);
+    const rows = $("shift-list");
+    if (!more) rows.textContent = "";
+    for (const r of list.data.data) {
+      rows.appendChild(shiftRow(r));
+      state.shiftAfter = r.redemption_id;
+    }
+    show($("shift-empty"), !rows.children.length);
+    show($("shift-more"), list.data.has_more);
+  }
+
+  function shiftRow(r) {
+    const li = document.createElement("li");
+    const main = document.createElement("span");
+    main.className = "main";
+    main.textContent = `${clock(new Date(r.created_at))} · ${credits(r.amount)}`;
+    li.appendChild(main);
+    if (r.voided_at) {
+      const badge = document.createElement("span");
+      badge.className = "status voided";
+      badge.textContent = "Voided";
+      li.appendChild(badge);
+    } else if (withinWindow(r.created_at)) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "danger small";
+      button.textContent = "Void";
+      button.setAttribute("aria-label", `Void the redemption of ${credits(r.amount)} at ${clock(new Date(r.created_at))}`);
+      button.addEventListener("click", async () => {
+        const voided = await voidRedemption(r, $("shift-error"));
+        if (voided) await loadShift(false);
+      });
+      li.appendChild(button);
+    }
+    const sub = document.createElement("span");
+    sub.className = "sub id";
+    sub.textContent = `Voucher ${r.voucher_id}`;
+    li.appendChild(sub);
+    return li;
+  }
+
+  function closeShift() {
+    show($("shift"), false);
+    nextVoucher();
+  }
+
+  // --- small things --------------------------------------------------------------------------
 
   function setBusy(busy) {
     state.busy = busy;
     for (const id of ["redeem-all", "redeem-part"]) $(id).disabled = busy;
   }
 
-  function resetResult() {
-    for (const id of ["value", "expiry", "remaining"]) $(id).textContent = "–";
-    $("server-status").textContent = "checking…";
-    $("authenticity").textContent = "";
-    $("authenticity").className = "badge";
-    $("redeem-amount").value = "";
-    show($("redeem-form"), false);
-    show($("result-error"), false);
-    show($("retry"), false);
-    delete document.body.dataset.offline;
-  }
-
   function nextVoucher() {
     state.presented = null;
-    resetResult();
+    state.receipt = null;
     show($("result"), false);
     show($("receipt"), false);
+    delete document.body.dataset.offline;
     document.body.dataset.state = "ready";
     focusScan();
   }
@@ -374,102 +594,51 @@
     input.focus();
   }
 
-  // --- camera ------------------------------------------------------------------------------
+  // --- camera --------------------------------------------------------------------------------
 
-  async function startCamera() {
-    if (state.stream) return;
-    const status = $("camera-status");
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      status.textContent = "No camera access in this browser.";
-      return;
-    }
+  async function serverDecode(blob) {
     try {
-      state.stream = await navigator.mediaDevices.getUserMedia(
-        { video: { facingMode: "environment", width: { ideal: 1280 } }, audio: false });
-    } catch (error) {
-      status.textContent = `Camera unavailable: ${error.name || error}`;
-      return;
-    }
-    const video = $("camera");
-    video.srcObject = state.stream;
-    show(video);
-    await video.play().catch(() => {});
-    show($("camera-start"), false);
-    show($("camera-stop"));
-    state.scanning = true;
-    const detector = await barcodeDetector();
-    status.textContent = detector ? "Scanning (on this device)…" : "Scanning (server decode)…";
-    document.body.dataset.scanner = detector ? "barcode-detector" : "server";
-    scanLoop(detector);
-  }
-
-  async function barcodeDetector() {
-    if (!("BarcodeDetector" in window)) return null;
-    try {
-      const formats = await window.BarcodeDetector.getSupportedFormats();
-      if (!formats.includes("qr_code")) return null;
-      return new window.BarcodeDetector({ formats: ["qr_code"] });
+      const res = await api("POST", "/v1/vouchers/decode", { body: blob });
+      return res.ok && res.data && res.data.found ? res.data.payload : null;
     } catch (_) {
       return null;
     }
   }
 
-  function scanLoop(detector) {
-    const video = $("camera");
-    const tick = async () => {
-      if (!state.scanning) return;
-      let text = null;
-      try {
-        if (video.readyState >= 2) {
-          text = detector ? await detectLocally(detector, video) : await detectOnServer(video);
-        }
-      } catch (_) {
-        text = null;
-      }
-      if (!state.scanning) return;
-      if (text) {
-        handleScan(text);
-        return;
-      }
-      state.scanTimer = setTimeout(tick, detector ? 150 : SERVER_DECODE_INTERVAL_MS);
-    };
-    tick();
+  async function startCamera() {
+    if (state.scan) return;
+    const status = $("camera-status");
+    status.textContent = "Starting the camera…";
+    try {
+      state.scan = await window.WalletQrScan.start({
+        video: $("camera"), canvas: $("frame"),
+        accept: (text) => text.trim().toUpperCase().startsWith(PREFIX),
+        onText: (text) => { state.scan = null; cameraButtons(false); handleScan(text); },
+        fallback: serverDecode,
+      });
+    } catch (error) {
+      status.textContent = error.message;
+      return;
+    }
+    cameraButtons(true);
+    document.body.dataset.scanner = state.scan.decoder;
+    status.textContent = state.scan.decoder === "server"
+      ? "Scanning (decoded by the server)…" : "Scanning (on this device)…";
   }
 
-  async function detectLocally(detector, video) {
-    const codes = await detector.detect(video);
-    const hit = codes.find((c) => (c.rawValue || "").trim().toUpperCase().startsWith(PREFIX));
-    return hit ? hit.rawValue : null;
-  }
-
-  async function detectOnServer(video) {
-    const canvas = $("frame");
-    const scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
-    canvas.width = Math.round(video.videoWidth * scale);
-    canvas.height = Math.round(video.videoHeight * scale);
-    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
-    if (!blob) return null;
-    const res = await api("POST", "/v1/vouchers/decode", { body: blob });
-    return res.ok && res.data ? res.data.payload : null;
+  function cameraButtons(running) {
+    show($("camera-start"), !running);
+    show($("camera-stop"), running);
+    if (!running) $("camera-status").textContent = "";
   }
 
   function stopCamera() {
-    state.scanning = false;
-    clearTimeout(state.scanTimer);
-    if (state.stream) {
-      for (const track of state.stream.getTracks()) track.stop();
-      state.stream = null;
-    }
-    const video = $("camera");
-    video.srcObject = null;
-    show(video, false);
-    show($("camera-start"));
-    show($("camera-stop"), false);
-    $("camera-status").textContent = "";
+    if (state.scan) state.scan.stop();
+    state.scan = null;
+    cameraButtons(false);
   }
 
-  // --- wiring ------------------------------------------------------------------------------
+  // --- wiring --------------------------------------------------------------------------------
 
   function wire() {
     $("pair-form").addEventListener("submit", async (event) => {
@@ -480,7 +649,8 @@
         await pair(key);
         $("pair-key").value = "";
       } catch (error) {
-        $("pair-error").textContent = error.message;
+        $("pair-error").textContent = error instanceof Unreachable
+          ? "No connection: pairing needs the server." : error.message;
         show($("pair-error"));
       }
     });
@@ -498,28 +668,47 @@
       event.preventDefault();
       const amount = Number($("redeem-amount").value);
       if (!Number.isSafeInteger(amount) || amount < 1) {
-        showError("Enter a whole number of credits.");
+        render({ ...state.view, error: "Enter a whole number of credits." });
         return;
       }
       redeem(amount);
     });
+    $("retry").addEventListener("click", () => { if (state.view && state.view.retry) state.view.retry(); });
     $("cancel").addEventListener("click", nextVoucher);
     $("next").addEventListener("click", nextVoucher);
     $("print").addEventListener("click", () => window.print());
+    $("void").addEventListener("click", async () => {
+      const voided = await voidRedemption(state.receipt, $("receipt-error"));
+      if (voided) showReceipt(voided);
+    });
+    $("shift-open").addEventListener("click", openShift);
+    $("shift-close").addEventListener("click", closeShift);
+    $("shift-refresh").addEventListener("click", () => loadShift(false));
+    $("shift-more").addEventListener("click", () => loadShift(true));
+    $("shift-print").addEventListener("click", () => window.print());
     // A keyboard-wedge scanner types wherever the focus is: send stray keystrokes to the field.
     document.addEventListener("keydown", (event) => {
       const target = event.target;
       const typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
       if (!typing && state.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey &&
-          !event.altKey && !$("scan").hidden) {
+          !event.altKey && !$("scan").hidden && !$("confirm").open) {
         $("scan-input").focus();
       }
     });
+    window.addEventListener("online", () => loadVoucherKeys(true));
+  }
+
+  function registerServiceWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register("/counter/sw.js", { scope: "/counter" })
+      .then(() => { document.body.dataset.worker = "registered"; })
+      .catch(() => { document.body.dataset.worker = "unavailable"; });
   }
 
   async function boot() {
     wire();
-    loadVoucherKeys().catch(() => {});
+    registerServiceWorker();
+    await loadVoucherKeys().catch(() => {});
     setInterval(() => loadVoucherKeys(true).catch(() => {}), KEYS_MAX_AGE_MS);
     const key = localStorage.getItem(KEY_STORE);
     if (!key) {

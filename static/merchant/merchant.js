@@ -121,6 +121,7 @@
         p.failure_reason].forEach((v) => cell(row, v));
       body.appendChild(row);
     }
+    $("payouts-empty").hidden = list.data.length > 0;
   }
 
   async function load() {
@@ -142,6 +143,8 @@
     const signedIn = Boolean(key());
     $("signin").hidden = signedIn;
     $("dashboard").hidden = !signedIn;
+    $("forget").hidden = !signedIn;
+    $("refresh").hidden = !signedIn;
     if (signedIn) load();
   }
 

@@ -25,6 +25,7 @@ blp = Blueprint("wallet", __name__, url_prefix="/v1/wallet",
                 description="The person's credits and history.")
 
 TXN_PREFIX = "txn_"
+DEFAULT_LOW_BALANCE = 100
 
 
 class CreditsOut(Schema):
@@ -38,12 +39,21 @@ class ExpiryOut(Schema):
     expires_at = fields.DateTime(required=True)
 
 
+class ExpiringSoonOut(Schema):
+    credits = fields.Integer(required=True)
+    days = fields.Integer(required=True)
+
+
 class WalletOut(Schema):
     object = fields.String(required=True)
     user_id = fields.String(required=True)
     credits = fields.Nested(CreditsOut, required=True)
     frozen = fields.Boolean(required=True)
     next_expiry = fields.Nested(ExpiryOut, allow_none=True, required=True)
+    expiring_soon = fields.Nested(ExpiringSoonOut, required=True, metadata={
+        "description": "promotional credits that expire within the next days"})
+    low_balance = fields.Boolean(required=True, metadata={
+        "description": "total below WALLET_LOW_BALANCE_CREDITS (default 100)"})
 
 
 class HistoryArgs(Schema):
@@ -58,6 +68,10 @@ class EntryOut(Schema):
         "description": "Credits, signed from the person's point of view."})
     description = fields.String(allow_none=True, required=True)
     purchase_id = fields.String(allow_none=True)
+    object_type = fields.String(allow_none=True, required=True, metadata={
+        "description": "what the entry is about", "enum": ["topup", "purchase", "voucher",
+                                                          "grant", None]})
+    object_id = fields.String(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)
 
 
@@ -91,7 +105,11 @@ class Wallet(MethodView):
         return {"object": "wallet", "user_id": user_id,
                 "credits": {"total": found.total, "paid": found.paid,
                             "promotional": found.promotional},
-                "frozen": found.frozen, "next_expiry": expiry}
+                "frozen": found.frozen, "next_expiry": expiry,
+                "expiring_soon": {"credits": found.expiring_soon,
+                                  "days": credits.EXPIRING_SOON.days},
+                "low_balance": found.total < int(current_app.config.get(
+                    "LOW_BALANCE_CREDITS", DEFAULT_LOW_BALANCE))}
 
 
 def parse_txn_id(value: str) -> int:
@@ -115,13 +133,14 @@ class Transactions(MethodView):
         entries, has_more = credits.history(
             db.session(), user_id, limit=args["limit"],
             before_txn=parse_txn_id(before) if before else None)
-        return {
-            "data": [{"id": f"{TXN_PREFIX}{e.txn_id}", "kind": e.kind, "amount": e.amount,
-                      "description": e.description,
-                      "purchase_id": e.metadata.get("purchase_id"),
-                      "created_at": e.created_at} for e in entries],
-            "has_more": has_more,
-        }
+        return {"data": [_entry(e) for e in entries], "has_more": has_more}
+
+
+def _entry(e: credits.HistoryEntry) -> dict[str, Any]:
+    object_type, object_id = credits.linked_object(e.metadata)
+    return {"id": f"{TXN_PREFIX}{e.txn_id}", "kind": e.kind, "amount": e.amount,
+            "description": e.description, "purchase_id": e.metadata.get("purchase_id"),
+            "object_type": object_type, "object_id": object_id, "created_at": e.created_at}
 
 
 grants_blp = Blueprint("grants", __name__, url_prefix="/v1/grants",

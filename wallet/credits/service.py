@@ -29,7 +29,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, case, func, or_, select, update
@@ -117,10 +117,15 @@ class Summary:
     frozen: bool
     next_expiry_credits: int | None
     next_expiry_at: datetime | None
+    expiring_soon: int = 0
+    """Promotional credits that expire within ``EXPIRING_SOON`` (7 days)."""
 
     @property
     def total(self) -> int:
         return self.paid + self.promotional
+
+
+EXPIRING_SOON = timedelta(days=7)
 
 
 def _is_postgres(session: Session) -> bool:
@@ -237,6 +242,7 @@ def _held(session: Session, spendable: Spendable, merchant_id: str | None) -> Sp
 
 def summary(session: Session, user_id: str, now: datetime | None = None) -> Summary:
     """Paid, promotional and next expiry of a person's credits (O(live lots))."""
+    now = now or utcnow()
     spendable = load_spendable(session, user_id, now=now)
     if spendable is None:
         raise NotFound("No such user.", code="user_not_found", param="user_id")
@@ -246,6 +252,8 @@ def summary(session: Session, user_id: str, now: datetime | None = None) -> Summ
     return Summary(
         paid=spendable.paid, promotional=spendable.promotional, frozen=spendable.frozen,
         next_expiry_credits=next_credits if expiring else None, next_expiry_at=next_at,
+        expiring_soon=sum(lot.balance for lot in expiring
+                          if lot.expires_at is not None and lot.expires_at <= now + EXPIRING_SOON),
     )
 
 
@@ -527,6 +535,19 @@ class HistoryEntry:
     description: str | None
     created_at: datetime
     metadata: dict[str, Any]
+
+
+LINKED_OBJECTS = (("topup_id", "topup"), ("purchase_id", "purchase"),
+                  ("voucher_id", "voucher"), ("lot_id", "grant"))
+
+
+def linked_object(metadata: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The object a history entry is about, from its transaction's metadata: (type, id)."""
+    for key, kind in LINKED_OBJECTS:
+        value = metadata.get(key)
+        if isinstance(value, str):
+            return kind, value
+    return None, None
 
 
 def user_account_ids(session: Session, user_id: str) -> list[int]:

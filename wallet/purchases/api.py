@@ -53,6 +53,8 @@ class PurchaseOut(Schema):
     balance_after = fields.Integer(required=True,
                                    metadata={"description": "Credits left after it."})
     created_at = fields.DateTime(required=True)
+    merchant_name = fields.String(metadata={"description": "on GET /v1/purchases/{id} only"})
+    app_name = fields.String(metadata={"description": "on GET /v1/purchases/{id} only"})
 
 
 class PurchaseList(Schema):
@@ -154,7 +156,7 @@ class PurchaseById(MethodView):
         """One purchase of the caller."""
         found = purchases.get_purchase(db.session(), purchase_id,
                                        **_scope_filter(principal()))
-        return purchases.purchase_dict(found)
+        return {**purchases.purchase_dict(found), **purchases.seller_names(db.session(), found)}
 
 
 @blp.route("/<string:purchase_id>/refunds")

@@ -45,6 +45,7 @@ from wallet.errors import (
 )
 from wallet.ids import new_id
 from wallet.ledger.errors import ReferenceConflict
+from wallet.merchants.models import App, Merchant
 from wallet.purchases.models import Purchase, Refund, SpendCounter
 from wallet.webhooks.events import emit
 
@@ -289,6 +290,14 @@ def purchase_dict(purchase: Purchase) -> dict[str, Any]:
     return _public({c: getattr(purchase, "meta" if c == "metadata" else c)
                     for c in ("id", "amount", "refunded", "merchant_id", "app_id", "user_id",
                               "description", "metadata", "balance_after", "created_at")})
+
+
+def seller_names(session: Session, purchase: Purchase) -> dict[str, str]:
+    """Who sold it, for a receipt: the merchant's and the app's names."""
+    merchant = session.get(Merchant, purchase.merchant_id)
+    app = session.get(App, purchase.app_id)
+    return {"merchant_name": merchant.name if merchant else "",
+            "app_name": app.name if app else ""}
 
 
 def get_purchase(session: Session, purchase_id: str, *, user_id: str | None = None,

@@ -139,6 +139,7 @@ class TopUpOut(Schema):
     credited = fields.Integer(required=True, metadata={
         "description": "credits in the wallet from this top-up now (after claw-backs)"})
     refunded_minor = fields.Integer(required=True)
+    refunded_display = fields.String(required=True)
     provider = fields.String(required=True)
     checkout_url = fields.String(allow_none=True, required=True)
     failure_message = fields.String(allow_none=True, required=True)

@@ -494,6 +494,7 @@ def topup_view(topup: TopUp, base_url: str) -> dict[str, Any]:
         "credits": topup.credits,
         "credited": topup.credited - topup.clawed_back,
         "refunded_minor": topup.refunded_minor,
+        "refunded_display": format_money(topup.refunded_minor, topup.currency),
         "provider": topup.provider,
         "checkout_url": urljoin(base_url.rstrip("/") + "/", checkout) if checkout else None,
         "failure_message": topup.failure_message,

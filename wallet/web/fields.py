@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -10,13 +9,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from wallet.db import INT64_MAX
-
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def looks_like_id(value: object) -> bool:
-    """Could this be one of our ids (``usr_…``)? Anything else cannot match a row."""
-    return isinstance(value, str) and ID_PATTERN.match(value) is not None
+from wallet.ids import looks_like_id
 
 
 def get_by_id(session: Any, model: Any, ident: str) -> Any:

@@ -1,6 +1,7 @@
 """Cursor pagination: ``limit`` (1..100, default 20) and ``starting_after`` (an id).
 
-Rows are ordered by ``(created_at, id)``; the answer is ``{"data": [...], "has_more": bool}``.
+Rows are ordered by ``(created_at, id)`` (or newest first); the answer is
+``{"data": [...], "has_more": bool}``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class ListArgs(Schema):
 
 
 def page(session: Session, stmt: Select[Any], model: Any, *, limit: int,
-         starting_after: str | None) -> dict[str, Any]:
+         starting_after: str | None, newest_first: bool = False) -> dict[str, Any]:
     """One page of ``stmt`` (a select of ``model`` rows, already filtered)."""
     if starting_after is not None:
         anchor = session.execute(
@@ -30,9 +31,15 @@ def page(session: Session, stmt: Select[Any], model: Any, *, limit: int,
             raise InvalidRequest("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         created, ident = anchor
-        stmt = stmt.where(or_(model.created_at > created,
-                              and_(model.created_at == created, model.id > ident)))
-    rows = list(session.scalars(stmt.order_by(model.created_at, model.id).limit(limit + 1)))
+        if newest_first:
+            stmt = stmt.where(or_(model.created_at < created,
+                                  and_(model.created_at == created, model.id < ident)))
+        else:
+            stmt = stmt.where(or_(model.created_at > created,
+                                  and_(model.created_at == created, model.id > ident)))
+    order = ((model.created_at.desc(), model.id.desc()) if newest_first
+             else (model.created_at, model.id))
+    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
     return {"data": rows[:limit], "has_more": len(rows) > limit}
 
 
