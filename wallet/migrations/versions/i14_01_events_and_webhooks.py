@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i14_01'
-down_revision = '0007'
+down_revision = 'i11_02'
 branch_labels = None
 depends_on = None
 
