@@ -15,6 +15,7 @@ from flask import Flask
 
 from tests.conftest import migrated_app
 from tests.support.databases import temporary_database
+from tests.support.live_server import PRODUCTION_SETTINGS, SECRETS
 from tests.support.webhook_receiver import Receiver, answer
 from tests.support.webhook_world import add_endpoint, bearer, buy, deliver_once, demo
 from wallet.db import db
@@ -93,8 +94,8 @@ def test_a_name_is_checked_against_every_address_it_resolves_to() -> None:
 @pytest.fixture
 def production_app(engine_name: str, tmp_path: Path) -> Iterator[Flask]:
     with temporary_database(engine_name, tmp_path) as url:
-        app = migrated_app(url, tmp_path / "instance", ENV="production", WEBHOOK_KEK=KEY,
-                           VOUCHER_KEK=KEY)
+        app = migrated_app(url, tmp_path / "instance", ENV="production", RATELIMIT_ENABLED=True,
+                           **SECRETS, **PRODUCTION_SETTINGS)
         yield app
         with app.app_context():
             db.session.remove()

@@ -41,6 +41,7 @@ SECRETS: dict[str, str] = {
 # The rest of what production asks for: the workload tops up through the sandbox
 # (the loudly logged staging opt-in), and mail is never sent.
 PRODUCTION_SETTINGS: dict[str, str] = {
+    "TOPUP_PROVIDER": "sandbox",
     "ALLOW_SANDBOX_IN_PRODUCTION": "1",
     "BASE_URL": "https://wallet.example.org",
     "MAIL_SERVER": "127.0.0.1",

@@ -43,7 +43,6 @@ from wallet.topups.models import TopUp
 
 IBAN = "DE89370400440532013000"
 WORKLOAD_CONFIG: dict[str, Any] = {
-    "RATELIMIT_ENABLED": False,
     "PURCHASE_VELOCITY": None,
     "DAILY_TOPUP_LIMIT_CREDITS": None,
     "MAX_WALLET_CREDITS": None,

@@ -34,7 +34,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wallet.db import utcnow
-from wallet.ledger.core import AccountInfo, Move, account_infos, check_amount, fingerprint
+from wallet.ledger.core import (
+    AccountInfo,
+    DriverCursor,
+    Move,
+    account_infos,
+    check_amount,
+    fingerprint,
+)
 from wallet.ledger.errors import (
     AssetMismatch,
     InsufficientFunds,
@@ -215,8 +222,8 @@ def copy_rows(
         json_columns = [i for i, c in enumerate(columns)
                         if table.c[c].type.__class__.__name__ == "JSON"]
         session.flush()
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with DriverCursor(session.connection()).wrapping(sql) as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 if json_columns:
                     row = tuple(json.dumps(v) if i in json_columns else v

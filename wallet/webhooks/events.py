@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from wallet.db import utcnow
 from wallet.errors import InvalidRequest, NotFound
 from wallet.ids import new_id
+from wallet.ledger.core import DriverCursor
 from wallet.webhooks.models import Event
 
 MERCHANT = "merchant"  # delivered to the merchant named by the event
@@ -115,7 +116,7 @@ def emit(session: Session, event_type: str, obj: dict[str, Any],
     params = insert_params(event_type, obj, merchant_id, utcnow(), dialect)
     # the DBAPI cursor of the session's connection (same transaction): a fixed statement
     # needs none of SQLAlchemy's statement set-up, and this is on the purchase's hot path
-    conn.connection.cursor().execute(insert_sql(dialect), params)
+    DriverCursor(conn).execute(insert_sql(dialect), [params])
     return str(params["id"])
 
 
@@ -130,9 +131,8 @@ def emit_many(session: Session, event_type: str,
     rows = [insert_params(event_type, obj, merchant_id, moment, dialect)
             for obj, merchant_id in items]
     if dialect == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY events (id, type, merchant_id, data, created_at) "
-                         "FROM STDIN") as copy:
+        sql = "COPY events (id, type, merchant_id, data, created_at) FROM STDIN"
+        with DriverCursor(conn).wrapping(sql) as cursor, cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row((row["id"], row["type"], row["merchant_id"], row["data"],
                                 row["created_at"]))
