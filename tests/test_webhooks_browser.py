@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.support.browser import check_page, launch, require_chromium
 from tests.support.webhook_receiver import Receiver
 from tests.support.webhook_world import add_endpoint, buy, deliver_once, demo
-from tests.test_vouchers_browser import CHROMIUM, _require_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 TIMEOUT_MS = 20_000
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def live(engine_name: str, committed_app: Flask) -> Iterator[dict[str, Any]]:
     if engine_name != "sqlite":
         pytest.skip("the page is engine-independent; it runs on SQLite")
-    _require_chromium()
+    require_chromium()
     committed_app.config.update(WEBHOOK_RETRY_WINDOW=0)
     world = demo(committed_app)
     server = make_server("127.0.0.1", 0, committed_app, threaded=True)
@@ -51,8 +51,7 @@ def test_endpoints_deliveries_resend_and_failing_notice(live: dict[str, Any],
     client = committed_app.test_client()
     errors: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = launch(playwright)
         page = browser.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
@@ -71,7 +70,9 @@ def test_endpoints_deliveries_resend_and_failing_notice(live: dict[str, Any],
         assert secret.startswith("whsec_")
         receiver.secrets.append(secret)
         row = page.locator("#webhook-endpoints tbody tr")
+        row.first.wait_for(timeout=TIMEOUT_MS)
         assert row.count() == 1 and "purchase.created" in row.inner_text()
+        check_page(page, "merchant-webhooks-secret-shown")
 
         bought = buy(client, live["user_token"])
         deliver_once(committed_app)
@@ -96,7 +97,7 @@ def test_endpoints_deliveries_resend_and_failing_notice(live: dict[str, Any],
         page.click("#refresh")
         page.wait_for_selector("#webhooks-failing:not([hidden])", timeout=TIMEOUT_MS)
         assert f"{dead.url} is failing since" in page.inner_text("#webhooks-failing")
-        page.screenshot(path=str(ARTIFACTS / "merchant-webhooks.png"), full_page=True)
+        check_page(page, "merchant-webhooks-failing")
 
         first = page.locator(f"#webhook-endpoints tr:has-text('{receiver.url}')")
         first.locator("button:has-text('Disable')").click()
