@@ -33,6 +33,7 @@ from wallet.topups.providers.sandbox import SIGNATURE_HEADER, SandboxProvider, c
 from wallet.topups.setup import TopUpRuntime, build_runtime, limits_from_config
 from wallet.web.auth import principal, requires
 from wallet.web.docs import security
+from wallet.web.headers import PERMISSIONS, talisman
 from wallet.web.idempotency import idempotent
 from wallet.web.json_body import Blueprint
 
@@ -314,8 +315,10 @@ class Webhook(MethodView):
 
 @pages.get("/")
 @pages.get("/return")
+@talisman(permissions_policy={**PERMISSIONS, "camera": "(self)"})
 def wallet_page() -> ResponseReturnValue:
-    """The wallet top-up page (one page; ``/return`` shows a top-up's result)."""
+    """The wallet top-up page (one page; ``/return`` shows a top-up's result); the camera
+    scans a voucher to claim."""
     return render_template("topups/wallet.html", currencies=runtime().prices.currencies())
 
 
