@@ -277,8 +277,9 @@
 
   function printAs(what) {
     document.body.dataset.print = what;
+    window.addEventListener("afterprint", function () { delete document.body.dataset.print; },
+                            { once: true });
     window.print();
-    setTimeout(function () { delete document.body.dataset.print; }, 0);
   }
 
   var STATUS_WORDS = { active: "Active", redeemed: "Spent", claimed: "Claimed",
