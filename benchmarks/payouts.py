@@ -60,6 +60,8 @@ def build_rows(merchants: int, purchases: int, seed: int = 7) -> dict[str, list[
     """Every row of the setup, consistent with the ledger's rules (verify would pass)."""
     rng = random.Random(seed)
     created = datetime.now(UTC) - timedelta(days=10)
+    # established merchants: past the first-payout hold of new ones (docs/risk.md)
+    signed_up = datetime.now(UTC) - timedelta(days=90)
     rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in (
         "merchants", "payout_accounts", "accounts", "account_balances", "transactions",
         "postings")}
@@ -80,7 +82,7 @@ def build_rows(merchants: int, purchases: int, seed: int = 7) -> dict[str, list[
         mid = f"mer_b{i:07d}"
         pending, available, in_transit = next_account, next_account + 1, next_account + 2
         next_account += 3
-        rows["merchants"].append((mid, f"Merchant {i}", "verified", created))
+        rows["merchants"].append((mid, f"Merchant {i}", "verified", signed_up))
         rows["accounts"].extend([
             (pending, f"merchant:{mid}:pending", "merchant_pending", "CREDIT", False,
              HOT_SHARDS, created),

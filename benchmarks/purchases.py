@@ -10,13 +10,16 @@ What it does, on 127.0.0.1 only and for a bounded time:
    ``WALLET_TEST_POSTGRES_URL``; SQLite: a temp file), migrates it, seeds one
    merchant with one app and ``--users`` people with paid credits and one access
    token each;
-2. starts gunicorn ``-k gthread`` on a free port (rate limits off, velocity limit
+2. starts the app server (``--server``: gunicorn ``-k gthread`` or ``-k sync``, or
+   granian's WSGI interface) on a free port (rate limits off, velocity limit
    raised so the benchmark measures the purchase itself);
 3. runs wrk with ``--connections`` connections; a Lua script gives every request
    its own Idempotency-Key and a random person's token; warm-up first;
 4. on PostgreSQL runs ``pgbench -b simple-update -c <connections>`` for the same
    duration against a fresh pgbench database on the same server, dropped after;
-5. checks the ledger afterwards (merchant pending == purchases * amount) and
+5. measures the CPU time (/proc) of the app server's processes and of the PostgreSQL
+   backends of the benchmark database during the measured wrk run, per purchase;
+6. checks the ledger afterwards (merchant pending == purchases * amount) and
    prints one JSON object per engine.
 """
 
@@ -153,15 +156,30 @@ def ledger_check(app: Any, merchant_id: str) -> dict[str, int]:
     return {"purchases": count, "merchant_pending": earned}
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int, env: dict[str, str],
-                   log: Path) -> subprocess.Popen[bytes]:
-    server_env = {**os.environ, **env, "WALLET_DATABASE_URL": url,
+def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
+    """The command line of one app server: gunicorn gthread or sync, granian (WSGI), or
+    Flask's development server (``flask run``: one process, a thread per request)."""
+    if server == "flask":
+        return [str(VENV_BIN / "flask"), "--app", "wallet", "run", "--host", "127.0.0.1",
+                "--port", str(port)]
+    if server == "granian":
+        return [str(VENV_BIN / "granian"), "--interface", "wsgi", "--factory",
+                "--workers", str(workers), "--blocking-threads", str(threads),
+                "--host", "127.0.0.1", "--port", str(port), "--backlog", "2048",
+                "--log-level", "warning", "--no-ws", "wallet:create_app"]
+    kind = ["-k", "gthread", "--threads", str(threads)] if server == "gthread" else ["-k", "sync"]
+    return [str(VENV_BIN / "gunicorn"), *kind, "--workers", str(workers),
+            "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--keep-alive", "30",
+            "--log-level", "warning", "wallet:create_app()"]
+
+
+def start_server(server: str, url: str, port: int, workers: int, threads: int,
+                 env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    server_env = {"WALLET_PURCHASE_HOT_PATH": "true", **os.environ, **env,
+                  "WALLET_DATABASE_URL": url,
                   "WALLET_RATELIMIT_ENABLED": "false", "WALLET_PURCHASE_VELOCITY": "1000000000",
                   "WALLET_ENV": "development"}
-    command = [str(VENV_BIN / "gunicorn"), "-k", "gthread", "--workers", str(workers),
-               "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-               "--backlog", "2048", "--keep-alive", "30", "--log-level", "warning",
-               "wallet:create_app()"]
+    command = server_command(server, port, workers, threads)
     process = subprocess.Popen(command, cwd=ROOT, env=server_env,
                                stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                start_new_session=True)
@@ -178,7 +196,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, env: dict[st
     if ready:
         return process
     stop(process)
-    raise RuntimeError(f"gunicorn did not start; see {log}")
+    raise RuntimeError(f"{server} did not start; see {log}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -195,6 +213,53 @@ def worker_pids(master: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True,
                          text=True, check=False).stdout
     return [int(p) for p in out.split()]
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU of one process (and its reaped threads), in clock ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def backend_pids(dbname: str | None) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's database."""
+    if dbname is None:
+        return []
+    from sqlalchemy import text
+
+    with admin_engine().connect() as conn:
+        rows = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d"),
+                            {"d": dbname}).all()
+    return [int(r[0]) for r in rows]
+
+
+class CpuMeter:
+    """CPU seconds used by the app server (master + workers) and by the PostgreSQL
+    backends of the benchmark's database over a measurement, from /proc."""
+
+    def __init__(self, master: int, dbname: str | None) -> None:
+        self.master, self.dbname = master, dbname
+        self.start = self._sample()
+
+    def _sample(self) -> dict[str, dict[int, int]]:
+        app = [self.master, *worker_pids(self.master)]
+        return {"app": {p: cpu_ticks(p) for p in app},
+                "pg": {p: cpu_ticks(p) for p in backend_pids(self.dbname)}}
+
+    def per_request(self, requests: int) -> dict[str, float | None]:
+        end = self._sample()
+        out: dict[str, float | None] = {}
+        for side in ("app", "pg"):
+            used = sum(t - self.start[side].get(p, 0) for p, t in end[side].items())
+            out[f"{side}_cpu_ms"] = (round(used / CLOCK_TICKS * 1000 / requests, 3)
+                                     if end[side] and requests else None)
+        return out
 
 
 def run_wrk(port: int, script: Path, connections: int, threads: int, duration: int
@@ -258,12 +323,13 @@ CATEGORIES = [
      ("psycopg/", "sqlite3", "pysqlite")),
     ("SQLAlchemy (compile, execute, results)", ("sqlalchemy/",)),
     ("ledger post (Python)", ("wallet/ledger/",)),
-    ("credits + purchase logic", ("wallet/credits.py", "wallet/purchases.py")),
-    ("auth (token lookup)", ("wallet/auth.py", "wallet/oauth/")),
+    ("credits + purchase logic", ("wallet/credits/", "wallet/purchases/",
+                                  "wallet/webhooks/")),
+    ("auth (token verify/lookup)", ("wallet/web/auth.py", "wallet/oauth/")),
     ("marshmallow/webargs (parse + dump)", ("marshmallow/", "webargs/", "flask_smorest/")),
     ("JSON", ("json/",)),
     ("Flask/Werkzeug request handling", ("flask/", "werkzeug/", "flask_sqlalchemy/")),
-    ("gunicorn (HTTP parse, socket)", ("gunicorn/",)),
+    ("gunicorn/granian (HTTP parse, socket)", ("gunicorn/", "granian/")),
 ]
 
 
@@ -320,12 +386,14 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         script.write_text(LUA % {"tokens": quoted, "run": uuid.uuid4().hex[:8],
                                  "amount": AMOUNT})
         port = free_port()
-        process = start_gunicorn(url, port, args.workers, args.threads, env,
-                                 workdir / "gunicorn.log")
+        process = start_server(args.server, url, port, args.workers, args.threads, env,
+                               workdir / "server.log")
         run_wrk(port, script, args.connections, args.wrk_threads, args.warmup)
         result: dict[str, Any] = {"engine": engine}
+        meter = CpuMeter(process.pid, dbname)
         result["wrk"] = run_wrk(port, script, args.connections, args.wrk_threads,
                                 args.duration)
+        result["cpu_per_purchase"] = meter.per_request(result["wrk"]["requests"])
         if args.profile:
             import threading
 
@@ -340,6 +408,22 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
             result["profile"]["raw"] = str(workdir / "profile.raw")
         stop(process)
         process = None
+        if args.baseline_python:
+            # the same server with the hot path off, in the same run: the Python purchase
+            port = free_port()
+            process = start_server(args.server, url, port, args.workers, args.threads,
+                                   {**env, "WALLET_PURCHASE_HOT_PATH": "false"},
+                                   workdir / "server-python.log")
+            run_wrk(port, script, args.connections, args.wrk_threads, args.warmup)
+            meter = CpuMeter(process.pid, dbname)
+            result["python_path"] = {"wrk": run_wrk(port, script, args.connections,
+                                                    args.wrk_threads, args.duration)}
+            result["python_path"]["cpu_per_purchase"] = meter.per_request(
+                result["python_path"]["wrk"]["requests"])
+            result["ratio_vs_python_path"] = round(
+                result["wrk"]["rps"] / result["python_path"]["wrk"]["rps"], 2)
+            stop(process)
+            process = None
         if engine == "postgresql" and not args.no_pgbench:
             result["pgbench"] = run_pgbench(args.connections, args.wrk_threads, args.duration)
             result["ratio_vs_pgbench"] = round(result["wrk"]["rps"] / result["pgbench"]["tps"],
@@ -367,10 +451,16 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
-    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker (gthread, granian)")
+    parser.add_argument("--server", choices=["gthread", "sync", "granian", "flask"],
+                        default="gthread")
     parser.add_argument("--profile", type=int, default=0,
                         help="seconds of py-spy on one worker (extra wrk run)")
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument("--baseline-python", action="store_true",
+                        help="also measure the same server with the hot path off "
+                             "(WALLET_PURCHASE_HOT_PATH=false), for a same-run ratio")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     if shutil.which("wrk") is None:

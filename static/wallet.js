@@ -102,6 +102,11 @@
     var params = new URLSearchParams(location.search);
     if (params.get("topup")) watchTopUp(params.get("topup"));
     if (params.get("cancelled")) notice("Checkout cancelled: nothing was charged.");
+    if (params.get("card_setup")) finishCardSetup(params.get("card_setup"));
+    if (params.get("card_setup_cancelled")) {
+      history.replaceState(null, "", "/");
+      notice("No card was saved.");
+    }
     route();
   }
 
@@ -520,7 +525,8 @@
     promo_grant: "Promotional credits", promo_expiry: "Promotional credits expired",
     demo_topup: "Demo credits", test_topup: "Credits added",
     voucher_issue: "Voucher gifted", voucher_claim: "Voucher claimed",
-    voucher_revoke: "Voucher revoked: credits back", voucher_expire: "Voucher expired: credits back"
+    voucher_revoke: "Voucher revoked: credits back", voucher_expire: "Voucher expired: credits back",
+    dispute_recovery: "Disputed top-up: voucher revoked", dispute_restore: "Dispute won: credits back"
   };
 
   function entryLink(t) {
@@ -718,9 +724,170 @@
     });
   }
 
+  // ---------------------------------------------------------------- subscriptions
+  var STATUS_TEXT = { trialing: "Free trial", active: "Active", past_due: "Payment due", canceled: "Canceled" };
+
+  function subLine(s) {
+    var price = credits(s.amount) + " every " + s.interval;
+    if (s.status === "canceled") return price + " · ended " + day(s.canceled_at);
+    if (s.cancel_at_period_end) return price + " · ends " + day(s.current_period_end) + ", no further charge";
+    if (s.status === "past_due") return price + " · not enough credits: top up to keep it (retried for a few days)";
+    return price + " · next charge " + day(s.current_period_end);
+  }
+
+  function changeSub(s, path, body, done, trigger) {
+    trigger.disabled = true;
+    api("POST", "/v1/subscriptions/" + encodeURIComponent(s.id) + "/" + path, body).then(function () {
+      notice(done);
+      loadSubs();
+    }).catch(function (e) { setError("error", e.message); trigger.disabled = false; });
+  }
+
+  function loadSubs() {
+    return api("GET", "/v1/subscriptions?limit=100").then(function (page) {
+      var list = $("subs");
+      list.textContent = "";
+      page.data.forEach(function (s) {
+        var li = el("li");
+        li.appendChild(el("span", "main", s.plan_name));
+        li.appendChild(el("span", "amount", STATUS_TEXT[s.status] || s.status));
+        if (s.status !== "canceled" && !s.cancel_at_period_end) {
+          var stop = button("Cancel", "danger small", function () {
+            confirmAction("Cancel " + s.plan_name + "?",
+              "No further charge. You keep it until " + day(s.current_period_end) + ".",
+              "Cancel subscription").then(function (yes) {
+              if (yes) changeSub(s, "cancel", { at_period_end: true }, s.plan_name + " ends on " + day(s.current_period_end) + ".", stop);
+            });
+          }, "Cancel " + s.plan_name);
+          li.appendChild(stop);
+        } else if (s.status !== "canceled") {
+          var keep = button("Resume", "secondary small", function () {
+            changeSub(s, "resume", undefined, s.plan_name + " continues.", keep);
+          }, "Resume " + s.plan_name);
+          li.appendChild(keep);
+        }
+        li.appendChild(el("span", "sub", subLine(s)));
+        list.appendChild(li);
+      });
+      show($("subs-empty"), !list.children.length);
+    }).catch(function () {
+      var empty = $("subs-empty"); empty.textContent = "Subscriptions are not available."; show(empty, true);
+    });
+  }
+
+  // ---------------------------------------------------------------- auto-reload
+  var AR_STATE = { off: "Off", armed: "On", in_flight: "On: a top-up is on its way",
+    waiting: "On: waits for the balance to be back above the threshold" };
+
+  function showReload(r) {
+    var card = r.card ? "card ending " + r.card.last4 : "no card saved";
+    var text = AR_STATE[r.state] || r.state;
+    if (r.pack_id) text += " · below " + credits(r.threshold) + ", buy pack " + r.pack_id + " · " + card;
+    else text += " · " + card;
+    if (r.disabled_reason === "too_many_failures") text = "Off after repeated failures · " + card;
+    $("ar-status").textContent = "Auto-reload: " + text;
+    var failure = $("ar-failure");
+    failure.textContent = r.last_failure_message ? "Last automatic top-up failed (" + when(r.last_failure_at) + "): " + r.last_failure_message : "";
+    show(failure, !!r.last_failure_message);
+    if (r.threshold) $("ar-threshold").value = String(r.threshold);
+    $("ar-enabled").checked = r.enabled || !r.pack_id;  // never set up yet: on by default
+    $("ar-form").dataset.pack = r.pack_id || "";
+    var checkout = r.card_setup === "checkout";
+    $("ar-card-form").dataset.setup = r.card_setup;
+    show($("ar-card-fields"), !checkout);
+    show($("ar-card-checkout"), checkout);
+    $("ar-card-button").textContent = checkout ? (r.card ? "Replace card" : "Add a card") : "Save card";
+  }
+
+  function loadReloadPacks() {
+    var currency = $("currency").value;
+    return api("GET", "/v1/prices?currency=" + encodeURIComponent(currency)).then(function (data) {
+      var select = $("ar-pack");
+      select.textContent = "";
+      data.data.forEach(function (pack) {
+        var option = el("option", "", fmt(pack.total_credits) + " credits for " + pack.price_display);
+        option.value = pack.id;
+        select.appendChild(option);
+      });
+      if ($("ar-form").dataset.pack) select.value = $("ar-form").dataset.pack;
+    });
+  }
+
+  // A write's answer is the newest state; a read asked for before it answered (the page's
+  // refresh while the card setup is confirmed on return from Stripe) must not put back
+  // what it replaced.
+  var reloadWrites = 0;
+
+  function loadReload() {
+    var asked = reloadWrites;
+    return api("GET", "/v1/autoreload").then(function (r) {
+      if (asked === reloadWrites) showReload(r);
+      return loadReloadPacks();
+    }).catch(function (e) { $("ar-status").textContent = "Auto-reload is not available: " + e.message; });
+  }
+
+  function reloadWritten(r) { reloadWrites += 1; showReload(r); }
+
+  function cardSaved(r) {
+    reloadWritten(r);
+    notice(r.card && r.card.last4 ? "Card ending " + r.card.last4 + " saved for auto-reload."
+      : "Card saved for auto-reload.");
+  }
+
+  function saveCardAtProvider() {
+    // Stripe: its hosted page saves the card and comes back with ?card_setup=<session id>
+    var submit = $("ar-card-button");
+    submit.disabled = true;
+    api("POST", "/v1/autoreload/card/checkout", { currency: $("currency").value },
+        { "Idempotency-Key": newKey("card-checkout") }).then(function (r) {
+      location.assign(r.checkout_url);
+    }).catch(function (e) { setError("ar-card-error", e.message); submit.disabled = false; });
+  }
+
+  function finishCardSetup(sessionId) {
+    history.replaceState(null, "", "/");
+    reloadWrites += 1;  // from now on, only answers asked for after this one count
+    api("POST", "/v1/autoreload/card/checkout/confirm", { checkout_session_id: sessionId },
+        { "Idempotency-Key": newKey("card-confirm") }).then(cardSaved)
+      .catch(function (e) { setError("ar-card-error", "The card was not saved: " + e.message); });
+  }
+
+  function saveCard(ev) {
+    ev.preventDefault();
+    setError("ar-card-error", "");
+    if ($("ar-card-form").dataset.setup === "checkout") { saveCardAtProvider(); return; }
+    var body = { card_number: $("ar-card-number").value, exp_month: Number($("ar-exp-month").value) || 0,
+      exp_year: Number($("ar-exp-year").value) || 0, cvc: $("ar-cvc").value };
+    var submit = $("ar-card-button");
+    submit.disabled = true;
+    api("POST", "/v1/autoreload/card", body, { "Idempotency-Key": newKey("card") }).then(function (r) {
+      ["ar-card-number", "ar-exp-month", "ar-exp-year", "ar-cvc"].forEach(function (id) { $(id).value = ""; });
+      cardSaved(r);
+    }).catch(function (e) { setError("ar-card-error", e.message); })
+      .then(function () { submit.disabled = false; });
+  }
+
+  function saveReload(ev) {
+    ev.preventDefault();
+    setError("ar-error", "");
+    var threshold = Number($("ar-threshold").value);
+    if (!/^[0-9]+$/.test($("ar-threshold").value) || threshold < 1) {
+      setError("ar-error", "Enter a whole number of credits, 1 or more."); return;
+    }
+    var submit = $("ar-button");
+    submit.disabled = true;
+    api("POST", "/v1/autoreload", { threshold: threshold, pack_id: $("ar-pack").value,
+      currency: $("currency").value, enabled: $("ar-enabled").checked },
+        { "Idempotency-Key": newKey("autoreload") }).then(function (r) {
+      reloadWritten(r);
+      notice(r.enabled ? "Auto-reload is on." : "Auto-reload is off.");
+    }).catch(function (e) { setError("ar-error", e.message); })
+      .then(function () { submit.disabled = false; });
+  }
+
   function refresh() {
     setError("error", "");
-    loadWallet(); loadHistory(false); loadActivity(false); loadVouchers(false); loadApps();
+    loadWallet(); loadHistory(false); loadActivity(false); loadVouchers(false); loadApps(); loadSubs(); loadReload();
   }
 
   // ---------------------------------------------------------------- wiring
@@ -729,12 +896,16 @@
     authSubmit($("signup-form"), "/v1/signup", "signup-error");
     $("buy-form").addEventListener("submit", buy);
     $("gift-form").addEventListener("submit", gift);
+    $("ar-card-form").addEventListener("submit", saveCard);
+    // back from Stripe's page with the browser's Back button: the page comes from the cache
+    window.addEventListener("pageshow", function () { $("ar-card-button").disabled = false; });
+    $("ar-form").addEventListener("submit", saveReload);
     $("claim-form").addEventListener("submit", function (ev) { ev.preventDefault(); claim($("claim-input").value); });
     $("claim-camera-start").addEventListener("click", startClaimCamera);
     $("claim-camera-stop").addEventListener("click", stopClaimCamera);
     $("currency").addEventListener("change", function () {
       localStorage.setItem("wallet.currency", $("currency").value);
-      loadPrices();
+      loadPrices(); loadReloadPacks();
     });
     $("history-more").addEventListener("click", function () { loadHistory(true); });
     $("activity-more").addEventListener("click", function () { loadActivity(true); });

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from tests.support.databases import temporary_database
 from wallet import create_app
 from wallet.db import db
+from wallet.ledger.core import forget_accounts
 
 # shared fixtures that live beside their helpers
 pytest_plugins = ["tests.support.topup_helpers"]
@@ -100,6 +101,22 @@ def app(session_app: Flask) -> Iterator[Flask]:
             db.session = original
             outer.rollback()
             connection.close()
+            forget_accounts()  # SQLite hands the rolled-back account ids out again
+
+
+RISK_OFF: dict[str, int] = {
+    "RISK_GIFT_SETTLE_DAYS": 0, "RISK_GIFT_DAILY_CREDITS": 0, "RISK_GIFT_HOURLY_COUNT": 0,
+    "RISK_PAYOUT_LOCK_DAYS": 0, "RISK_FIRST_PAYOUT_HOLD_DAYS": 0,
+    "RISK_CONCENTRATION_WINDOW_DAYS": 0,
+}
+"""The risk rules (wallet/risk) switched off, for tests of flows that gift or pay out at once."""
+
+
+@pytest.fixture
+def risk_off(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gifts and payouts without the risk rules' holds and caps, for this test only."""
+    for name, value in RISK_OFF.items():
+        monkeypatch.setitem(app.config, name, value)
 
 
 @pytest.fixture
@@ -126,6 +143,9 @@ def committed_app(engine_name: str, tmp_path: Path) -> Iterator[Flask]:
         try:
             yield app
         finally:
+            hot = app.extensions.get("wallet.purchases.hot")  # its own pool / connection
+            if hot is not None:
+                hot.dispose()
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()

@@ -26,9 +26,22 @@ def test_operator_and_merchant_endpoints(client: FlaskClient, session: Session) 
         Endpoint("POST", "/v1/apps", {"name": "A", "redirect_uris": ["https://a.example/x"]},
                  allowed={"merchant"}),
         Endpoint("GET", "/v1/apps", allowed={"merchant"}),
+        Endpoint("GET", "/v1/insights", allowed={"merchant", "admin"}),
+        Endpoint("GET", "/v1/statements/2026-11.csv", allowed={"merchant", "admin", "user"}),
         Endpoint("GET", f"/v1/apps/{p.app_id}", allowed={"merchant"}, owner="merchant"),
         Endpoint("POST", "/v1/counters", {"name": "C"}, allowed={"merchant"}),
         Endpoint("GET", "/v1/counters", allowed={"merchant"}),
+        Endpoint("DELETE", f"/v1/counters/{p.counter_id}/key", allowed={"merchant"},
+                 owner="merchant"),
+        Endpoint("DELETE", f"/v1/merchants/{p.merchant_id}/counters/{p.counter_id}/key",
+                 allowed={"admin"}),
+        Endpoint("GET", "/v1/risk/reviews", allowed={"admin"}),
+        Endpoint("POST", "/v1/risk/reviews/rev_x/approve", {"reason": "x"}, allowed={"admin"}),
+        Endpoint("POST", "/v1/risk/reviews/rev_x/reject", {"reason": "x"}, allowed={"admin"}),
+        Endpoint("GET", f"/v1/risk/merchants/{p.merchant_id}", allowed={"admin"}),
+        Endpoint("PUT", f"/v1/risk/merchants/{p.merchant_id}/reserve",
+                 {"percent": 5, "days": 10}, allowed={"admin"}),
+        Endpoint("GET", "/v1/risk/losses", allowed={"admin"}),
     ])
 
 

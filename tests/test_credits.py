@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.support.buyers import breakage, make_world, pending, top_up
 from wallet.credits import service as credits
 from wallet.db import utcnow
-from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound
+from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound, Unprocessable
 from wallet.purchases import service as purchases
 from wallet.purchases.service import Buyer, Limits
 
@@ -74,6 +74,27 @@ def test_expired_lots_are_skipped_and_expire_to_breakage(session: Session) -> No
     assert expiry.amount == -40
 
 
+def test_wallet_totals_of_many_people_are_their_summaries(session: Session) -> None:
+    """The set-based read (the auto-reload scan's) says what ``summary`` says, person by
+    person: paid, live lots, expired lots skipped, spent-out lots, nothing at all."""
+    world = make_world(session, users=4)
+    now = utcnow()
+    a, b, c, d = world.user_ids
+    top_up(session, a, 100)
+    credits.grant_promotional(session, a, 40, now + timedelta(hours=1), "promo", "wt-a1")
+    credits.grant_promotional(session, a, 7, None, "promo", "wt-a2")
+    credits.grant_promotional(session, b, 25, now + timedelta(days=3), "promo", "wt-b")
+    top_up(session, c, 30)
+    buy(session, world, 1, key="wt-spend")  # a spends one (a lot, soonest first)
+    later = now + timedelta(hours=2)  # a's first lot has expired by then
+    for at in (now, later):
+        totals = credits.wallet_totals(session, [a, b, c, d, "usr_nobody"], now=at)
+        assert totals == {u: credits.summary(session, u, now=at).total for u in (a, b, c, d)}
+    assert credits.wallet_totals(session, [a, b], now=now) == {a: 146, b: 25}
+    assert credits.wallet_totals(session, [a], now=later) == {a: 107}
+    assert credits.wallet_totals(session, []) == {}
+
+
 def test_not_enough_credits_says_how_many(session: Session) -> None:
     world = make_world(session)
     user = world.user_ids[0]
@@ -118,6 +139,32 @@ def test_refunds_return_credits_to_their_kinds_last_spent_first(session: Session
     assert again.value.code == "already_refunded"
 
 
+def test_a_refund_reads_what_was_returned_once(session: Session,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``refund_purchase`` reads a purchase's refunds and dispute recoveries once (it
+    used to read them for the chargeback check, then again for the sources)."""
+    world = make_world(session)
+    user = world.user_ids[0]
+    top_up(session, user, 100)
+    credits.grant_promotional(session, user, 30, None, "p", "r-once")
+    purchase = buy(session, world, 50, key="r-once")  # 30 promo + 20 paid
+    reads = []
+    original = credits._returns
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(credits, "_returns", counted)
+    for amount, paid, promotional in ((10, 80 + 10, 0), (15, 100, 5)):
+        reads.clear()
+        purchases.refund_purchase(session, purchase["id"], merchant_id=world.merchant_id,
+                                  amount=amount)
+        assert len(reads) == 1
+        found = credits.summary(session, user)
+        assert (found.paid, found.promotional) == (paid, promotional)  # last spent first
+
+
 def test_refund_of_another_merchants_purchase_is_not_found(session: Session) -> None:
     world = make_world(session)
     other = make_world(session)
@@ -138,7 +185,7 @@ def test_grants_are_idempotent_by_reference_and_validated(session: Session) -> N
     assert credits.summary(session, user).promotional == 10
     with pytest.raises(Conflict):
         credits.grant_promotional(session, user, 11, when, "r", "same")
-    with pytest.raises(InvalidRequest):
+    with pytest.raises(Unprocessable):  # a past expiry: 422
         credits.grant_promotional(session, user, 10, utcnow() - timedelta(days=1), "r", "x1")
     with pytest.raises(InvalidRequest):
         credits.grant_promotional(session, user, 0, when, "r", "x2")

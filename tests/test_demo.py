@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask.testing import FlaskCliRunner
+import pyotp
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,8 +52,23 @@ def test_demo_pages_lists_every_page_with_its_credential(runner: FlaskCliRunner)
     demo = json.loads(runner.invoke(args=["demo", "--json"]).output)
     shown = runner.invoke(args=["demo", "--pages"])
     assert shown.exit_code == 0, shown.output
-    for path in ("/counter", "/merchant", "/v1/docs", "/signin", "/sandbox/checkout/",
+    for path in ("/counter", "/merchant", "/admin", "/v1/docs", "/signin", "/sandbox/checkout/",
                  "/oauth/authorize", "/v1/openapi.json", "/healthz"):
         assert f"{demo['base_url']}{path}" in shown.output, path
-    for secret in ("admin_key", "merchant_key", "counter_key", "user_email", "user_password"):
+    for secret in ("admin_key", "merchant_key", "counter_key", "user_email", "user_password",
+                   "operator_email", "operator_password", "operator_totp_secret"):
         assert demo[secret] in shown.output, secret
+
+
+def test_the_demo_operator_signs_in_to_the_console_with_totp(
+        runner: FlaskCliRunner, client: FlaskClient) -> None:
+    demo = json.loads(runner.invoke(args=["demo", "--json"]).output)
+    again = json.loads(runner.invoke(args=["demo", "--json"]).output)
+    assert again["operator_totp_secret"] == demo["operator_totp_secret"]
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = client.get("/v1/console/session").get_json()[
+        "csrf_token"]
+    signed = client.post("/v1/console/session", json={
+        "email": demo["operator_email"], "password": demo["operator_password"],
+        "code": pyotp.TOTP(demo["operator_totp_secret"]).now()})
+    assert signed.status_code == 200, signed.get_data(as_text=True)
+    assert signed.get_json()["operator"]["label"] == demo["operator_email"]

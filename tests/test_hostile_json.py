@@ -91,8 +91,13 @@ def test_every_endpoint_is_enumerated_including_the_openapi_ones(app: Flask,
                   for method in item if method in ("get", "post", "put", "patch", "delete")]
     assert len(documented) > 50
     for method, path in documented:
-        concrete = re.sub(r"\{([^}]+)\}", lambda m: "sandbox" if m.group(1) == "provider_name"
-                          else f"x_{m.group(1)}", path).replace("qr.x_fmt", "qr.png")
+        # a path parameter with an enum (an ``any(...)`` converter) takes its first value
+        enums = {p["name"]: p["schema"]["enum"][0] for p in spec["paths"][path].get(
+            "parameters", []) if p.get("in") == "path" and "enum" in p.get("schema", {})}
+        concrete = path
+        for name in re.findall(r"\{([^}]+)\}", path):
+            value = "sandbox" if name == "provider_name" else enums.get(name, f"x_{name}")
+            concrete = concrete.replace(f"{{{name}}}", value)
         rule, _ = adapter.match(concrete, method=method, return_rule=True)
         assert (method, _fill(rule.rule)) in endpoints, (method, path)
     for must in (("POST", "/v1/webhooks/sandbox"), ("POST", "/v1/session"),

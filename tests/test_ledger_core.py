@@ -236,3 +236,92 @@ def test_post_after_hold_moves_only_held_accounts(
         post(session, reference="sneaky", kind="transfer",
              moves=[Move(accounts["alice"], accounts["bob"], 10)], held=held)
     assert count_rows(session) == before
+
+
+# Digests written by the json.dumps-only fingerprint (before the hand-written fast path):
+# stored fingerprints must keep matching, or every replay would be a conflict.
+PINNED_FINGERPRINTS = [
+    (("purchase", [Move(2, 3, 5), Move(4, 3, INT64_MAX)],
+      {"b": [1, "é"], "a": {"z": None, "y": 1.5}}, 17),
+     "2a96c7abb3f366b633d6083b8fda4c173abbc09cbc10846416905c38843abe1f"),
+    (("topup", [Move(1, 2, 100)], {}, None),
+     "4a95c931e584c2447e6d1194b072843bd5b6ad62798349c05189b07331340ad6"),
+    (('k"indé', [Move(1, 2, 100)], {}, None),
+     "666eeed3f66a131e29ed2bdb20ae8a620d6b2d5353ce660456475ae2170cb230"),
+]
+
+
+@pytest.mark.parametrize(("args", "digest"), PINNED_FINGERPRINTS)
+def test_fingerprint_is_stable(args: tuple, digest: str) -> None:  # type: ignore[type-arg]
+    assert core.fingerprint(*args) == digest
+    assert core._fingerprint_json(*args) == digest
+
+
+@pytest.mark.parametrize("args", [
+    ("refund", [Move(1, 2, 3)], {"sources": [[1, 2]], "reason": "ünïcode\n\"q\""}, 9),
+    ("transfer", [Move(10, 20, 1), Move(30, 20, 2), Move(20, 40, 3)], {}, None),
+    ("x", [Move(1, 2, 1)], {"n": True, "f": 0.1, "none": None}, 0),
+    ("reversal", [Move(2**40, 1, INT64_MAX)], {}, 2**50),
+])
+def test_fingerprint_fast_path_is_the_json_definition(args: tuple) -> None:  # type: ignore[type-arg]
+    assert core.fingerprint(*args) == core._fingerprint_json(*args)
+
+
+def test_first_refused_row_in_account_order_raises_and_the_caller_rolls_back(
+    session: Session, accounts: dict[str, int]
+) -> None:
+    """Two checked debits in one transaction (one UPDATE on SQLite, one statement on
+    PostgreSQL): the refusal names the first short account in (account id) order."""
+    alice, bob = accounts["alice"], accounts["bob"]
+    topup(session, alice, accounts["clearing"], 5, "ta")
+    topup(session, bob, accounts["clearing"], 5, "tb")
+    session.commit()
+    first, second = sorted([alice, bob])
+    with pytest.raises(InsufficientFunds) as caught:
+        post(session, reference="two-short", kind="purchase",
+             moves=[Move(debit=alice, credit=accounts["merchant"], amount=6),
+                    Move(debit=bob, credit=accounts["merchant"], amount=6)])
+    assert caught.value.account_id == first
+    session.rollback()
+    with pytest.raises(InsufficientFunds) as caught:
+        post(session, reference="second-short", kind="purchase",
+             moves=[Move(debit=first, credit=accounts["available"], amount=5),
+                    Move(debit=second, credit=accounts["available"], amount=6)])
+    assert caught.value.account_id == second
+    session.rollback()
+    posted = post(session, reference="both-fit", kind="purchase",
+                  moves=[Move(debit=alice, credit=accounts["available"], amount=5),
+                         Move(debit=bob, credit=accounts["available"], amount=4)])
+    session.commit()
+    assert posted.balances_after == {alice: 0, bob: 1, accounts["available"]: 9}
+    assert core.balances(session, [alice, bob]) == {alice: 0, bob: 1}
+
+
+def test_a_missing_balance_row_is_an_unknown_account(
+    session: Session, accounts: dict[str, int]
+) -> None:
+    from wallet.ledger.models import AccountBalance
+
+    session.execute(AccountBalance.__table__.delete().where(
+        AccountBalance.account_id == accounts["bob"]))
+    with pytest.raises(UnknownAccount):
+        topup(session, accounts["bob"], accounts["clearing"], 5, "no-row")
+    session.rollback()
+
+
+@pytest.mark.parametrize("count", [1, 2, 32, 33, 600])
+def test_single_balances_read_any_number_of_accounts(count: int) -> None:
+    """The SQLite read of ``balances_after`` (UNION ALL up to 32 accounts, then an IN
+    list: SQLite refuses a compound SELECT of more than 500 terms) returns every row."""
+    import sqlite3
+
+    from wallet.ledger.core import _single_balances_sql
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE account_balances (account_id INTEGER, shard INTEGER, "
+                 "balance INTEGER, PRIMARY KEY (account_id, shard))")
+    conn.executemany("INSERT INTO account_balances VALUES (?, ?, ?)",
+                     [(i, s, 10 * i + s) for i in range(1, 701) for s in (0, 1)])
+    ids = list(range(700, 700 - count, -1))
+    assert dict(conn.execute(_single_balances_sql(count), ids).fetchall()) == {
+        i: 10 * i for i in ids}

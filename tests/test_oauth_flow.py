@@ -157,6 +157,30 @@ def test_loopback_any_port_and_custom_scheme(client: FlaskClient, world: World) 
         assert exchange(client, world.app_id, code, verifier, uri).status_code == 200
 
 
+def test_a_registered_query_is_kept_and_matched_exactly(
+        client: FlaskClient, session: Session, world: World) -> None:
+    """``https://host?x=1`` (a query and no path) registered through the API: the code
+    comes back with the query kept (RFC 6749 §3.1.2) and only that exact URI matches."""
+    _, secret = merchants_service.issue_key(session, "secret", merchant_id=world.merchant_id)
+    session.commit()
+    uri = "https://query.example?x=1"
+    made = client.post("/v1/apps", json={"name": "Query", "redirect_uris": [uri]},
+                       headers={"Authorization": f"Bearer {secret}"})
+    assert made.status_code == 201, made.get_json()
+    app_id = made.get_json()["id"]
+    verifier, challenge = pkce_pair()
+    response = approve(client, authorize_url(app_id, uri, challenge), world.csrf)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    assert location.startswith(uri + "&")
+    params = redirect_params(response)
+    assert params["x"] == "1" and params["state"] == "st-1"
+    assert exchange(client, app_id, params["code"], verifier, uri).status_code == 200
+    for other in ("https://query.example", "https://query.example/?x=1",
+                  "https://query.example?x=2"):
+        assert client.get(authorize_url(app_id, other, challenge)).status_code == 400, other
+
+
 def test_refresh_rotation_and_reuse_revokes_grant(client: FlaskClient, world: World,
                                                   session: Session) -> None:
     code, verifier = get_code(client, world.app_id, REDIRECT, world.csrf)
@@ -287,7 +311,12 @@ def test_person_changes_caps_but_an_app_cannot(client: FlaskClient, world: World
                 {"daily_cap": True}, {"other": 1}):
         assert client.patch(path, json=bad, headers={"X-CSRF-Token": world.csrf}
                             ).status_code == 400, bad
-    me = client.get("/v1/me", headers=bearer(tokens["access_token"])).get_json()
+    # signed access tokens carry the caps: the ones issued before the change stop at once,
+    # and a refreshed token carries the new caps
+    stale = client.get("/v1/me", headers=bearer(tokens["access_token"]))
+    assert stale.status_code == 401
+    fresh = refresh(client, world.app_id, tokens["refresh_token"]).get_json()
+    me = client.get("/v1/me", headers=bearer(fresh["access_token"])).get_json()
     assert me["connection"]["daily_cap"] == 30
 
 

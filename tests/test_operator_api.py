@@ -107,6 +107,12 @@ def test_token_exchange(client: FlaskClient, keys: Keys, session: Session) -> No
                            headers=keys.admin).status_code == status
     assert client.post("/v1/users/usr_nope/tokens", json={"app_id": keys.app_id},
                        headers=keys.admin).status_code == 404
+    # every scope an app may hold (ALL_SCOPES), subscriptions included
+    every = client.post(f"/v1/users/{keys.user_id}/tokens",
+                        json={"app_id": keys.app_id, "scope": "subscriptions:write wallet:read"},
+                        headers=keys.admin)
+    assert every.status_code == 201, every.get_data(as_text=True)
+    assert set(every.get_json()["scope"].split()) == {"subscriptions:write", "wallet:read"}
 
 
 def test_apps_and_counters(client: FlaskClient, keys: Keys, session: Session) -> None:
@@ -126,7 +132,7 @@ def test_apps_and_counters(client: FlaskClient, keys: Keys, session: Session) ->
     assert len(rest["data"]) == 1 and rest["has_more"] is False
     assert rest["data"][0]["id"] != listed["data"][0]["id"]
     assert client.get("/v1/apps?starting_after=app_nope",
-                      headers=keys.merchant).status_code == 400
+                      headers=keys.merchant).status_code == 404  # an unknown cursor
     assert client.get("/v1/apps?limit=0", headers=keys.merchant).status_code == 400
     assert client.get("/v1/apps?limit=101", headers=keys.merchant).status_code == 400
 
@@ -140,11 +146,53 @@ def test_apps_and_counters(client: FlaskClient, keys: Keys, session: Session) ->
     assert [c["id"] for c in listed["data"]] == [body["id"]] and "key" not in listed["data"][0]
 
 
-@pytest.mark.parametrize("uri", [
+GOOD_REDIRECT_URIS = [
+    "https://shop.example/cb", "https://shop.example", "https://shop.example?x=1",
+    "https://shop.example:8443?x=1&y=2", "https://shop.example/cb?x=1",
+    "https://shop.example/?x=1", "http://127.0.0.1/cb", "http://127.0.0.1?x=1",
+    "http://[::1]:8080?x=1", "com.example.shop:/oauth", "com.example.shop:/oauth?x=1",
+]
+BAD_REDIRECT_URIS = [
     "http://shop.example/cb", "http://localhost/cb", "javascript:alert(1)", "data:text/html,x",
     "file:///etc/passwd", "https://shop.example/cb#frag", "myapp:/cb", "https:///nohost",
     "", "ftp://x.example/", "com.example.app:", "https://x.example/\x00", "//x.example/cb",
-])
+    "https://shop.example?x=1#frag", "https://shop.example#", "https://shop.example?#",
+    "http://127.0.0.1?x=1#f", "https://shop.example?x=1 2",
+]
+
+
+@pytest.mark.parametrize("uri", GOOD_REDIRECT_URIS)
+def test_good_redirect_uris(client: FlaskClient, keys: Keys, uri: str) -> None:
+    """RFC 6749 §3.1.2: a redirect URI may have a query (kept when the code is added) and
+    no fragment; a query with no path is a query too (RFC 3986 §3: ``https://host?x=1``)."""
+    response = client.post("/v1/apps", json={"name": "x", "redirect_uris": [uri]},
+                           headers=keys.merchant)
+    assert response.status_code == 201, (uri, response.get_json())
+    assert response.get_json()["redirect_uris"] == [uri]
+
+
+def test_the_documented_pattern_and_the_check_agree() -> None:
+    """The OpenAPI pattern (REDIRECT_URI) says what ``check_redirect_uri`` judges."""
+    import re
+
+    from marshmallow import ValidationError
+
+    from wallet.merchants.api import REDIRECT_URI, check_redirect_uri
+
+    pattern = re.compile(REDIRECT_URI.regex.pattern)
+    for uri in GOOD_REDIRECT_URIS:
+        assert pattern.search(uri), uri
+        check_redirect_uri(uri)
+    for uri in BAD_REDIRECT_URIS:
+        try:
+            check_redirect_uri(uri)
+            judged = True
+        except ValidationError:
+            judged = False
+        assert not (judged and pattern.search(uri)), uri
+
+
+@pytest.mark.parametrize("uri", BAD_REDIRECT_URIS)
 def test_bad_redirect_uris(client: FlaskClient, keys: Keys, uri: str) -> None:
     response = client.post("/v1/apps", json={"name": "x", "redirect_uris": [uri]},
                            headers=keys.merchant)

@@ -117,8 +117,10 @@ def test_merchant_page(page: Any, site: dict[str, Any]) -> None:
     page.fill("#key", site["merchant_key"])
     page.get_by_role("button", name="Show earnings").click()
     page.locator("#pending").filter(has_text=re.compile(r"\d")).wait_for()
-    page.locator("#chart svg").wait_for()
-    for section in ("earnings", "over-time", "fees-section", "payouts-section"):
+    # earnings over time: a Chart.js canvas, or the empty state before any earnings
+    page.locator("#chart-figure:not([hidden]) canvas, #chart-empty:not([hidden])").first.wait_for()
+    page.locator("#insights[data-loaded]").wait_for(state="attached")
+    for section in ("earnings", "insights", "over-time", "fees-section", "payouts-section"):
         assert page.locator(f"section#{section}.card").count() == 1, section
     check_page(page, f"pages-{page.device}-merchant-dashboard")
     page.get_by_role("button", name="Forget key").click()
@@ -159,7 +161,7 @@ def test_counter_unpaired_and_the_icons(page: Any, site: dict[str, Any]) -> None
     assert favicon.ok and favicon.headers["content-type"].startswith("image/svg+xml")
 
 
-PAGES = ["/", "/counter", "/merchant", "/v1/docs", "/signin", "/signup"]
+PAGES = ["/", "/counter", "/merchant", "/v1/docs", "/signin", "/signup", "/admin"]
 
 
 @pytest.mark.parametrize("path", PAGES)

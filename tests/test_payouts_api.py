@@ -20,7 +20,7 @@ from wallet.payouts.sepa import validate_pain001
 
 
 @pytest.fixture
-def demo(session: Session) -> dict[str, Any]:
+def demo(session: Session, risk_off: None) -> dict[str, Any]:
     """The demo principals, committed (to the test's outer transaction): a failing
     request rolls the session back to its last commit."""
     result = seed_demo(session, b"p" * 32)
@@ -50,13 +50,13 @@ def set_settings(client: FlaskClient, key: str, iban: str = GOOD_IBAN,
 def test_settings_validate_the_iban(client: FlaskClient, demo: dict[str, Any]) -> None:
     key = demo["merchant_key"]
     bad = set_settings(client, key, iban="DE89370400440532013001")
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert bad.json["error"]["code"] == "invalid_iban"
     assert bad.json["error"]["param"] == "iban"
     assert "checksum" in bad.json["error"]["message"]
     assert client.get("/v1/payout_settings", headers=auth(key)).json["iban"] is None
     not_sepa = set_settings(client, key, iban="BR1800360305000010009795493C1")
-    assert not_sepa.status_code == 400 and "SEPA" in not_sepa.json["error"]["message"]
+    assert not_sepa.status_code == 422 and "SEPA" in not_sepa.json["error"]["message"]
     bad_schedule = client.put("/v1/payout_settings", headers=auth(key), json={
         "iban": GOOD_IBAN, "holder_name": "X", "schedule": "daily"})
     assert bad_schedule.status_code == 400
@@ -73,7 +73,8 @@ def test_balance_shows_values_and_why_not(client: FlaskClient, session: Session,
     purchases(session, merchant, 10, 7)
     session.commit()
     body = client.get("/v1/balance", headers=auth(key)).json
-    assert body["earnings"] == {"pending": 70, "available": 0, "in_transit": 0}
+    assert body["earnings"] == {"pending": 70, "available": 0, "in_transit": 0, "reserved": 0,
+                                "debt": 0}
     # 70 credits at 100 = 0.80 EUR: 56 cents.
     assert body["value"]["currency"] == "EUR"
     assert body["value"]["pending"] == 56 and body["value"]["pending_display"] == "€0.56"

@@ -175,13 +175,13 @@ def test_refunds_racing_a_run_and_a_release(committed_app: Flask, tmp_path: Path
         lambda: refund(2),
     ])
     errors = [r for r in results if isinstance(r, Exception)]
-    # A refund may find the earnings already paid out (402), nothing else may fail.
-    assert all(getattr(e, "code", "") == "insufficient_funds" for e in errors), errors
+    # A refund that finds the earnings already paid out leaves a debt; nothing may fail.
+    assert errors == []
     with committed_app.app_context():
         e = earnings(db.session(), merchant)
         refunded = 700 * (2 - len(errors))
         paid = sum(p.credits for p in db.session.execute(select(Payout)).scalars())
-        assert e.pending + e.available + e.in_transit == 5000 - refunded
+        assert e.pending + e.available + e.in_transit - e.debt == 5000 - refunded
         assert e.in_transit == paid
         db.session.rollback()
     _verify(committed_app)

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.support.payout_fixtures import (
     available_directly,
     default_config,
+    fund_user,
     later,
     make_merchant,
     odd_config,
@@ -20,12 +22,13 @@ from tests.support.payout_fixtures import (
 from wallet.cli import ledger_signing_key
 from wallet.ledger import audit, chart
 from wallet.ledger.chart import Kind
-from wallet.ledger.core import balance, post
+from wallet.ledger.core import Move, balance, post
 from wallet.payouts import service
 from wallet.payouts.earnings import earnings, refund_source_moves, release
 from wallet.payouts.models import Payout, PayoutBatch
 from wallet.payouts.reports import fee_report
 from wallet.payouts.sepa import validate_pain001
+from wallet.webhooks.models import Event
 
 
 def _verify(app: Flask, session: Session) -> None:
@@ -85,7 +88,7 @@ def test_worked_scenario_1000_purchases_of_7_credits(
     _verify(app, session)
 
 
-def test_default_rate_and_cli_json(app: Flask, session: Session,
+def test_default_rate_and_cli_json(app: Flask, session: Session, risk_off: None,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     merchant = make_merchant(session, "Default")
     available_directly(session, merchant, 7003)
@@ -265,7 +268,8 @@ def test_schedules_decide_who_a_run_pays(app: Flask, session: Session, tmp_path:
     _verify(app, session)
 
 
-def test_cli_release_submit_mark_and_files(app: Flask, session: Session) -> None:
+def test_cli_release_submit_mark_and_files(app: Flask, session: Session,
+                                           risk_off: None) -> None:
     runner = app.test_cli_runner()
     merchant = make_merchant(session, "Cli")
     purchases(session, merchant, 5, 600)
@@ -284,3 +288,34 @@ def test_cli_release_submit_mark_and_files(app: Flask, session: Session) -> None
     refused = runner.invoke(args=["payouts", "mark", mine[0]["id"], "failed"])
     assert refused.exit_code != 0 and "cannot become failed" in refused.output
     assert runner.invoke(args=["payouts", "run", "--now", "2020-01-01"]).exit_code != 0
+
+
+def test_run_events_show_each_payout_as_the_api_does(
+    app: Flask, session: Session, tmp_path: Path
+) -> None:
+    """A run's ``payout.created`` payloads (built from the run's rows, not from ORM
+    objects) equal the API view of the stored payouts; a merchant paid before (in-transit
+    account found by the claim) and one paid for the first time (account opened)."""
+    config = default_config()
+    before = make_merchant(session, "Paid before")
+    available_directly(session, before, 5000)
+    service.run_payouts(session, config, out_dir=tmp_path)
+    first = make_merchant(session, "First payout")
+    more = fund_user(session, "usr_more", 7000)  # a second credit of ``before``'s available
+    post(session, reference="test-available-again", kind="purchase", moves=[Move(
+        more, chart.merchant_account(session, before, Kind.MERCHANT_AVAILABLE).id, 7000)])
+    available_directly(session, first, 12345)
+    result = service.run_payouts(session, config, out_dir=tmp_path, now=later(7))
+    assert {p["merchant_id"] for p in result.payouts} == {before, first}
+    for summary in result.payouts:
+        payout = session.get(Payout, summary["id"])
+        assert payout is not None
+        event = session.scalars(select(Event).where(
+            Event.type == "payout.created", Event.merchant_id == summary["merchant_id"])
+            .order_by(Event.seq.desc())).first()
+        assert event is not None
+        assert event.data == service.payout_view(config, payout)
+        earlier = sum(session.scalars(select(Payout.credits).where(
+            Payout.merchant_id == summary["merchant_id"], Payout.id != payout.id)))
+        assert earnings(session, summary["merchant_id"]).in_transit == payout.credits + earlier
+    _verify(app, session)

@@ -19,6 +19,7 @@ from flask import Flask, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import make_app
 from wallet import retry
@@ -168,7 +169,11 @@ def test_a_connection_lost_at_commit_answers_503_then_the_key_redoes_once(
         if lose_it.pop() if lose_it else False:
             pid = own_pid()
             # after the view's last statement, before the commit point's COMMIT
-            from flask import after_this_request
+            from flask import after_this_request, g
+
+            # no operator-audit write after the kill: that one would fail before the
+            # COMMIT and be retried at once (nothing committed); this test is the COMMIT's
+            g.console_audited = True
 
             @after_this_request
             def _kill(response: Any) -> Any:
@@ -214,3 +219,24 @@ def test_an_unreachable_database_answers_503(engine_name: str, tmp_path: Path) -
     assert answer.status_code == 503, answer.json
     assert answer.json["error"]["code"] == "service_unavailable"
     assert answer.headers["Retry-After"] == "1"
+
+
+def test_sqlite_begin_on_a_locked_database_is_busy(tmp_path: Path) -> None:
+    """SQLite's BEGIN IMMEDIATE (sent by ``wallet.db.SQLiteDialect.do_begin``) that cannot
+    take the write lock is ``busy`` (run again), not a lost connection (thrown away)."""
+    engine = create_engine(f"sqlite:///{tmp_path}/locked.sqlite3")
+    try:
+        with engine.connect() as writer, engine.connect() as waiter:
+            writer.begin()
+            waiter.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA busy_timeout=20")
+            with pytest.raises(OperationalError) as raised:
+                waiter.begin()
+            assert "database is locked" in str(raised.value.orig)
+            assert raised.value.statement is None
+            assert retry.transient_kind(raised.value) == retry.BUSY
+            writer.rollback()
+            with waiter.begin():  # the lock is free again: the same connection takes it
+                assert waiter.connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+    finally:
+        engine.dispose()

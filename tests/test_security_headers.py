@@ -29,7 +29,7 @@ from wallet.merchants import service as merchants
 
 CHROMIUM = "/usr/bin/chromium"
 STATIC_PAGES = ["/", "/return", "/signin", "/signup", "/forgot", "/reset?token=x",
-                "/merchant", "/counter", "/v1/docs"]
+                "/merchant", "/counter", "/v1/docs", "/admin"]
 
 
 class InlineFinder(HTMLParser):

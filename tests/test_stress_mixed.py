@@ -25,7 +25,7 @@ from flask import Flask
 
 from tests.conftest import migrated_app
 from tests.support.databases import temporary_database
-from tests.support.live_server import SECRETS, Gunicorn, production_env
+from tests.support.live_server import SECRETS, Granian, Gunicorn, production_env
 from tests.support.mixed_workload import (
     WORKLOAD_CONFIG,
     Client,
@@ -73,7 +73,29 @@ def test_every_flow_at_once_over_http(engine_name: str, tmp_path: Path) -> None:
                 db.engine.dispose()
 
 
-def run_and_check(app: Flask, server: Gunicorn, engine_name: str) -> None:
+@pytest.mark.slow
+def test_every_flow_at_once_on_granian_with_the_risk_rules_on(engine_name: str,
+                                                                tmp_path: Path) -> None:
+    """The README's production recipe (granian, 2 workers) with the fraud controls at their
+    defaults: gifts of unsettled card credits and payouts of new merchants are refused
+    (4xx; promotional credits may still be gifted), and everything else still holds."""
+    if engine_name != "postgresql":
+        pytest.skip("several workers on one database: PostgreSQL's (SQLite: the test above)")
+    config = {k: v for k, v in WORKLOAD_CONFIG.items() if not k.startswith("RISK_")}
+    with temporary_database(engine_name, tmp_path) as url:
+        app = migrated_app(url, tmp_path / "instance", **config, **SECRETS)
+        server = Granian(production_env(url, config), tmp_path / "granian.log")
+        try:
+            run_and_check(app, server, engine_name, risk_rules_on=True)
+        finally:
+            server.stop()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def run_and_check(app: Flask, server: Gunicorn, engine_name: str, *,
+                  risk_rules_on: bool = False) -> None:
     actors = seed(app)
     provider = runtime(app).provider("sandbox")
 
@@ -138,7 +160,16 @@ def run_and_check(app: Flask, server: Gunicorn, engine_name: str) -> None:
     no_5xx(journal)
     replayed = resends_replayed(journal)
     counts = exactly_once(app, journal)
-    books_balance(app, actors)
-    print(f"stress {engine_name}: exactly once {counts}, resends replayed {replayed}")
-    assert counts["purchase"] > 0 and counts["refund"] > 0 and counts["redemption"] > 0
-    assert counts["grant"] > 0 and counts["topup"] > 0 and replayed > 0
+    clawed = books_balance(app, actors)
+    print(f"stress {engine_name}: exactly once {counts}, resends replayed {replayed}, "
+          f"credits chargebacks took back from merchants {clawed}")
+    assert counts["purchase"] > 0 and counts["refund"] > 0 and counts["grant"] > 0
+    assert counts["topup"] > 0 and replayed > 0
+    if risk_rules_on:  # card top-ups younger than the window (the seed's too) stay ungiftable
+        payouts = [a for a in journal.answers if a.op == "payout_request"]
+        assert payouts and not any(200 <= a.status < 300 for a in payouts), payouts[:3]
+        gifts = [a for a in journal.answers if a.op == "gift"]
+        assert any((a.json or {}).get("error", {}).get("code") == "credits_settling"
+                   for a in gifts), gifts[:3]
+    else:
+        assert counts["redemption"] > 0

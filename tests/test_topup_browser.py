@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import migrated_app
+from tests.conftest import RISK_OFF, migrated_app
 from tests.support.browser import check_page
 from tests.support.databases import temporary_database
 from wallet.db import db
@@ -49,7 +49,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Flask]
     _require_browser()
     workdir = tmp_path_factory.mktemp("browser")
     with temporary_database("sqlite", workdir) as url:
-        app: Flask = migrated_app(url, workdir / "instance", TESTING=False)
+        app: Flask = migrated_app(url, workdir / "instance", TESTING=False, **RISK_OFF)
         httpd = make_server("127.0.0.1", 0, app, threaded=True)
         base = f"http://127.0.0.1:{httpd.server_port}"
         # WALLET_BASE_URL is left at its default (another port) on purpose: the page

@@ -79,3 +79,56 @@ def test_refunds_racing_each_other_claw_back_once(committed_app: Flask) -> None:
     assert set(run_together(calls)) == {200}
     with committed_app.app_context():
         assert paid_credits(db.session(), user_id) == 0
+
+
+def test_a_merchant_refund_racing_a_chargeback_returns_the_purchase_once(
+        committed_app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    """The chargeback recovers the spent credits from the merchant, or the merchant refunds
+    them into the wallet and the chargeback claws them back there: never both, and the two
+    lock the purchase in the same order, so neither deadlocks (docs/risk.md, "Refunds after
+    a recovery")."""
+    from tests.support.buyers import make_world, user_token
+    from wallet.payouts.earnings import earnings
+
+    with committed_app.app_context():
+        world = make_world(db.session(), users=3)
+        tokens = [user_token(db.session(), user, world.app_id) for user in world.user_ids]
+        db.session.commit()
+    outcomes = []
+    for user_id, token in zip(world.user_ids, tokens, strict=True):
+        client = committed_app.test_client()
+        sign_in(client, user_id)
+        made = checkout(client)
+        assert made.status_code == 201, made.json
+        topup = dict(made.json)
+        with committed_app.app_context():
+            assert send(client, *event(committed_app, "payment_succeeded", topup)
+                        ).status_code == 200
+            chargeback = event(committed_app, "chargeback", topup)
+        bought = client.post("/v1/purchases", json={"amount": 500, "description": "all"},
+                             headers={"Authorization": f"Bearer {token}",
+                                      "Idempotency-Key": f"all-{user_id}"})
+        assert bought.status_code == 201, bought.json
+
+        def refund(purchase_id: str = bought.json["id"]) -> Any:
+            answer = committed_app.test_client().post(
+                f"/v1/purchases/{purchase_id}/refunds", json={},
+                headers={"Authorization": f"Bearer {world.merchant_key}",
+                         "Idempotency-Key": f"r-{purchase_id}"})
+            return answer.status_code, answer.json["error"]["code"] if answer.json.get(
+                "error") else None
+
+        refunded, charged = run_together([refund, deliver(committed_app, *chargeback)])
+        assert charged == 200
+        assert refunded in ((201, None), (409, "purchase_recovered_by_dispute")), refunded
+        outcomes.append(refunded[0])
+        with committed_app.app_context():
+            session = db.session()
+            assert paid_credits(session, user_id) == 0
+            owed = earnings(session, world.merchant_id)
+            assert (owed.pending, owed.available, owed.debt) == (0, 0, 0), owed
+    with committed_app.app_context():
+        result = committed_app.test_cli_runner().invoke(args=["ledger", "verify"])
+        assert result.exit_code == 0, result.output
+    assert "deadlock" not in caplog.text
+    print(f"refund answers: {outcomes}")

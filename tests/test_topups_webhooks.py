@@ -104,8 +104,8 @@ def test_bad_webhooks_are_rejected_and_write_nothing(
         body = body.replace(b'"amount_total":499', b'"amount_total":498')
     elif problem == "stale":
         body, header = event(app, "payment_succeeded", topup, now=now - 301)
-    elif problem == "future":
-        body, header = event(app, "payment_succeeded", topup, now=now + 301)
+    elif problem == "future":  # a minute beyond the 300 s: a slow machine cannot bring it in
+        body, header = event(app, "payment_succeeded", topup, now=now + 360)
     else:
         header = "nonsense"
     before = event_count(session)
@@ -121,7 +121,8 @@ def test_bad_webhooks_are_rejected_and_write_nothing(
 
 def test_event_just_inside_the_tolerance_is_accepted(app: Flask, client: FlaskClient,
                                                      topup: dict[str, Any]) -> None:
-    body, header = event(app, "payment_succeeded", topup, now=int(time.time()) - 290)
+    # a minute inside the 300 s, so a slow machine cannot push it out
+    body, header = event(app, "payment_succeeded", topup, now=int(time.time()) - 240)
     assert send(client, body, header).status_code == 200
 
 
@@ -430,7 +431,10 @@ def test_a_frozen_wallet_cannot_buy_until_resolved(
                           headers={**auth, "Idempotency-Key": key})
 
     send(client, *event(app, "payment_succeeded", topup))
-    assert buy(450, "p1").status_code == 201
+    # Spent where a dispute cannot follow it (a purchase at a merchant is now taken back
+    # from the merchant's earnings instead: tests/test_risk_chains.py).
+    spend(session, person.id, 450)
+    session.commit()
     send(client, *event(app, "chargeback", topup))
     refused = buy(10, "p2")
     assert refused.status_code == 403

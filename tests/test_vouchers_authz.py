@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from tests.support.authz import Endpoint, assert_authz_matrix, make_principals
 from tests.support.voucher_world import fund
 from vouchers import service as svc
+from wallet.risk.config import OFF
 
 KEK = b"\x09" * 32
 
@@ -17,7 +18,7 @@ def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
     client: FlaskClient = app.test_client()
     p = make_principals(session)
     fund(session, p.user_id, 100)
-    issued = svc.issue_gift(session, user_id=p.user_id, value=10, kek=KEK)
+    issued = svc.issue_gift(session, risk=OFF, user_id=p.user_id, value=10, kek=KEK)
     session.commit()  # refused calls roll back: the set-up must not be part of that
     vid = issued.voucher.id
     present = {"payload": issued.payload}
@@ -50,7 +51,7 @@ def test_voucher_endpoints_matrix(app: Flask, session: Session) -> None:
     assert client.get("/v1/voucher_keys").status_code == 200  # anyone
 
 
-def test_app_tokens_gift_and_claim(app: Flask, session: Session) -> None:
+def test_app_tokens_gift_and_claim(app: Flask, session: Session, risk_off: None) -> None:
     """A person acting through an app (OAuth access token) may gift and claim too."""
     client = app.test_client()
     p = make_principals(session)

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.conftest import RISK_OFF
 from tests.support.browser import (
     ARTIFACTS,
     TIMEOUT_MS,
@@ -37,6 +38,7 @@ def live(engine_name: str, committed_app: Flask) -> Iterator[dict[str, Any]]:
     if engine_name != "sqlite":
         pytest.skip("the browser flow is engine-independent; it runs on SQLite")
     require_chromium()
+    committed_app.config.update(RISK_OFF)
     with committed_app.app_context():
         w = world(db.session())
         db.session.commit()

@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.conftest import RISK_OFF
 from tests.support.voucher_world import bearer, gift, pending_balance, platform_balance, world
 from vouchers.models import Voucher, VoucherRedemption
 from wallet.db import db
 from wallet.ledger.chart import Kind
+from wallet.risk.config import OFF
 
 THREADS = 50
 
 
 @pytest.fixture
 def setup(committed_app: Flask) -> dict[str, Any]:
+    committed_app.config.update(RISK_OFF)
     with committed_app.app_context():
         w = world(db.session())
         db.session.commit()
@@ -167,7 +170,8 @@ def test_concurrent_expiry_jobs_return_value_once(committed_app: Flask,
         session = db.session()
         before = paid_balance(session, setup["user_id"])
         for _ in range(30):
-            svc.issue_gift(session, user_id=setup["user_id"], value=3, kek=kek, expires_at=soon)
+            svc.issue_gift(session, risk=OFF, user_id=setup["user_id"], value=3, kek=kek,
+                           expires_at=soon)
         db.session.commit()
     later = soon + timedelta(seconds=1)
     barrier = threading.Barrier(6)

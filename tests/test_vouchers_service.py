@@ -33,6 +33,7 @@ from vouchers.models import Voucher, VoucherKey
 from wallet.db import utcnow
 from wallet.errors import RateLimited
 from wallet.ledger.chart import Kind
+from wallet.risk.config import OFF
 from wallet.web import lockouts
 
 KEK = b"\x07" * 32
@@ -50,13 +51,15 @@ def test_expiry_returns_value_to_the_funder_or_breakage(session: Session,
     later = now + timedelta(hours=2)
     user_before = paid_balance(session, w["user_id"])
     breakage_before = platform_balance(session, Kind.BREAKAGE)
-    gift = svc.issue_gift(session, user_id=w["user_id"], value=80, kek=KEK, expires_at=soon)
+    gift = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=80, kek=KEK,
+                          expires_at=soon)
     svc.redeem(session, counter_id=w["counter_id"], payload=gift.payload, amount=30)
     _c, promo = svc.issue_campaign(session, count=2, value=5, funding="promotion", kek=KEK,
                                    expires_at=soon)
     _c, cards = svc.issue_campaign(session, count=1, value=9, funding="gift_card", kek=KEK,
                                    expires_at=soon)
-    keeps = svc.issue_gift(session, user_id=w["user_id"], value=1, kek=KEK, expires_at=later)
+    keeps = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=1, kek=KEK,
+                           expires_at=later)
     outstanding = platform_balance(session, Kind.VOUCHERS_OUTSTANDING)
 
     assert svc.expire_due(session, now=now) == []
@@ -81,7 +84,7 @@ def test_expiry_returns_value_to_the_funder_or_breakage(session: Session,
 
 def test_expire_cli_is_repeatable(runner: FlaskCliRunner, session: Session,
                                   w: dict[str, Any]) -> None:
-    issued = svc.issue_gift(session, user_id=w["user_id"], value=12, kek=KEK,
+    issued = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=12, kek=KEK,
                             expires_at=utcnow() + timedelta(days=1))
     session.execute(update(Voucher).where(Voucher.id == issued.voucher.id)
                     .values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -97,12 +100,12 @@ def test_expire_cli_is_repeatable(runner: FlaskCliRunner, session: Session,
 def test_key_rotation_and_revocation(app: Flask, runner: FlaskCliRunner, session: Session,
                                      w: dict[str, Any]) -> None:
     kek = voucher_kek(app)
-    old = svc.issue_gift(session, user_id=w["user_id"], value=3, kek=kek)
+    old = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=3, kek=kek)
     rotated = runner.invoke(args=["vouchers", "keys", "rotate"])
     assert rotated.exit_code == 0, rotated.output
     new_kid = json.loads(rotated.output)["kid"]
     assert new_kid != old.voucher.kid
-    new = svc.issue_gift(session, user_id=w["user_id"], value=3, kek=kek)
+    new = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=3, kek=kek)
     assert new.voucher.kid == new_kid
     listed = [json.loads(line) for line in runner.invoke(
         args=["vouchers", "keys", "list"]).output.splitlines()]
@@ -165,7 +168,7 @@ def test_campaign_cli_exports_csv_zip_and_sheet(runner: FlaskCliRunner, session:
 
 def test_lockout_holds_for_the_window_then_lifts(session: Session, w: dict[str, Any]) -> None:
     """The manual-code rule on the database store: five failures lock for the window."""
-    issued = svc.issue_gift(session, user_id=w["user_id"], value=2, kek=KEK)
+    issued = svc.issue_gift(session, risk=OFF, user_id=w["user_id"], value=2, kek=KEK)
     store = lockouts.DatabaseStore(session)
     rule = lockouts.Rule("manual-code-per_counter", svc.FAILURE_LIMIT, svc.FAILURE_WINDOW)
     checks = [(rule, w["counter_id"])]

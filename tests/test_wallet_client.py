@@ -1,5 +1,5 @@
 """The reference client end to end: operator → merchant → app → person → token →
-grant → purchase → refund → history, every call through ``wallet.client``."""
+grant → purchase → refund → history, every call through ``wallet_sdk`` (sdk/python)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
+from wallet_sdk import FlaskTransport, WalletApiError, WalletClient
 
 from tests.support.buyers import top_up
-from wallet.client import FlaskTransport, WalletApiError, WalletClient
 from wallet.db import utcnow
 from wallet.merchants import service as merchants_service
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from wallet.purchases import service as purchases
 from wallet.purchases.service import Buyer, Limits
 
 
+@pytest.mark.usefixtures("risk_off")  # gifts fresh top-up credits at once
 def test_notices_history_links_and_purchase_receipt(app: Flask, client: FlaskClient,
                                                     session: Session) -> None:
     world = make_world(session)

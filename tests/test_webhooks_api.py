@@ -64,13 +64,14 @@ def test_create_shows_the_secret_once_and_stores_it_sealed(client: FlaskClient,
     ({"description": "a\x00b"}, "invalid_parameters"),
     ({"extra": 1}, "invalid_parameters"),
 ])
-def test_bad_input_answers_400_and_writes_nothing(client: FlaskClient, session: Session,
+def test_bad_input_is_refused_and_writes_nothing(client: FlaskClient, session: Session,
                                                   body: dict[str, Any], code: str) -> None:
     p = make_principals(session)
     session.commit()
     before = snapshot(session)
     response = _create(client, p.merchant_key, **body)
-    assert response.status_code == 400, response.json
+    unprocessable = code in ("unsafe_url", "unknown_event_type")
+    assert response.status_code == (422 if unprocessable else 400), response.json
     assert response.json["error"]["code"] == code
     assert snapshot(session) == before
 
@@ -84,7 +85,7 @@ def test_operator_endpoints_take_platform_events_only(client: FlaskClient,
     assert created.status_code == 201 and created.json["merchant_id"] is None
     types = client.get("/v1/webhook_event_types", headers=bearer(p.admin_key)).json["data"]
     assert {t["type"] for t in types} == {"topup.succeeded", "voucher.claimed",
-                                          "webhook_endpoint.failing"}
+                                          "autoreload.failed", "webhook_endpoint.failing"}
     merchant_types = {t["type"] for t in client.get(
         "/v1/webhook_event_types", headers=bearer(p.merchant_key)).json["data"]}
     assert "purchase.created" in merchant_types and "topup.succeeded" not in merchant_types
@@ -106,7 +107,7 @@ def test_update_rotate_and_delete(client: FlaskClient, session: Session) -> None
     assert (changed.json["url"], changed.json["events"]) == ("https://other.example.com/in",
                                                              ["*"])
     assert client.patch(path, headers=key, json={"disabled": "yes"}).status_code == 400
-    assert client.patch(path, headers=key, json={"url": "gopher://x"}).status_code == 400
+    assert client.patch(path, headers=key, json={"url": "gopher://x"}).status_code == 422
     rotated = client.post(f"{path}/rotate_secret", headers=key).json
     assert rotated["secret"] != endpoint["secret"] and rotated["previous_secret_expires_at"]
     assert client.delete(path, headers=key).json == {"id": endpoint["id"],
@@ -243,9 +244,9 @@ def test_events_list_filters_pages_and_stays_with_its_owner(client: FlaskClient,
     assert rest["has_more"] is False
     assert [e["id"] for e in first["data"] + rest["data"]] == [e["id"] for e in everything]
     assert client.get("/v1/events", headers=key, query_string={
-        "type": "purchase.made"}).status_code == 400
+        "type": "purchase.made"}).status_code == 422
     assert client.get("/v1/events", headers=key, query_string={
-        "starting_after": "evt_nope"}).status_code == 400
+        "starting_after": "evt_nope"}).status_code == 404
     # another merchant sees none of them; the operator sees them only when asking
     other = bearer(p.other_merchant_key)
     assert client.get("/v1/events", headers=other).json["data"] == []

@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.support.installed import installed, node
 from tests.support.webhook_receiver import Receiver
 from wallet.webhooks.events import to_json
 from wallet.webhooks.safety import UrlPolicy
@@ -23,13 +20,10 @@ NODE_DIR = Path(__file__).resolve().parent / "node"
 
 def _node_verify(secret: str, headers: dict[str, str],
                  body: str) -> subprocess.CompletedProcess[str]:
-    node = shutil.which("node")
-    if node is None or not (NODE_DIR / "node_modules" / "standardwebhooks").exists():
-        reason = "node or tests/node/node_modules missing (make install runs npm ci there)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return subprocess.run([node, str(NODE_DIR / "verify.js")], cwd=NODE_DIR, text=True,
+    found = node()
+    installed(NODE_DIR / "node_modules" / "standardwebhooks",
+              "tests/node/node_modules (make install runs npm ci there)")
+    return subprocess.run([str(found), str(NODE_DIR / "verify.js")], cwd=NODE_DIR, text=True,
                           input=json.dumps({"secret": secret, "headers": headers, "body": body}),
                           capture_output=True, timeout=60, check=False)
 

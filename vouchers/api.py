@@ -27,11 +27,12 @@ from vouchers.manual_code import is_valid_manual_code
 from vouchers.models import VOUCHER_STATUSES, Voucher, VoucherCampaign, VoucherRedemption
 from wallet.config import instance_secret, is_production
 from wallet.db import INT64_MAX, db, utcnow
-from wallet.errors import InvalidRequest, NotFound, PermissionDenied
+from wallet.errors import InvalidRequest, NotFound, PermissionDenied, Unprocessable
 from wallet.extensions import limiter
+from wallet.risk.config import load_risk_config
 from wallet.web import lockouts
 from wallet.web.auth import principal, requires
-from wallet.web.docs import security
+from wallet.web.docs import one_of_required, security
 from wallet.web.headers import PERMISSIONS, talisman
 from wallet.web.idempotency import IDEMPOTENCY_KEY, idempotent
 from wallet.web.json_body import Blueprint
@@ -348,11 +349,12 @@ class Vouchers(MethodView):
                 expires_at=data.get("expires_at"), kek=_kek())
         else:
             if "funding" in data:
-                raise InvalidRequest("Only the operator chooses funding.",
+                raise PermissionDenied("Only the operator chooses funding.",
                                      code="funding_not_allowed", param="funding")
             assert who.user_id is not None
             issued = svc.issue_gift(db.session(), user_id=who.user_id, value=data["value"],
-                                    expires_at=data.get("expires_at"), kek=_kek())
+                                    expires_at=data.get("expires_at"), kek=_kek(),
+                                    risk=load_risk_config(current_app.config))
         return voucher_dict(issued.voucher, code=issued.code)
 
 
@@ -387,8 +389,11 @@ class VoucherCode(MethodView):
 @blp.route("/vouchers/<string:voucher_id>/qr.<any(png, svg):fmt>")
 class VoucherQr(MethodView):
     @requires("user", "admin")
-    @blp.response(200, content_type="image/png")
-    @blp.alt_response(200, content_type="image/svg+xml", description="qr.svg")
+    @blp.doc(responses={
+        "200": {"description": "The QR code (`qr.png` or `qr.svg`).", "content": {
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+            "image/svg+xml": {"schema": {"type": "string"}}}},
+        "304": {"description": "Not modified (`If-None-Match`)."}})
     def get(self, voucher_id: str, fmt: str) -> Response:
         """The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag)."""
         voucher = svc.get_for_issuer(db.session(), voucher_id, **_issuer())
@@ -489,7 +494,7 @@ def _shift(args: dict[str, Any]) -> tuple[datetime, datetime]:
     since = args.get("since") or now.replace(hour=0, minute=0, second=0, microsecond=0)
     until = args.get("until") or now
     if until <= since:
-        raise InvalidRequest("until must be after since.", code="invalid_range", param="until")
+        raise Unprocessable("until must be after since.", code="invalid_range", param="until")
     return since, until
 
 
@@ -577,6 +582,9 @@ class VoucherDecode(MethodView):
     decorators = [decode_limit]
 
     @requires("counter")
+    @blp.doc(requestBody={"required": True, "content": {
+        media: {"schema": {"type": "string", "format": "binary"}}
+        for media in ("image/png", "image/jpeg", "image/webp")}})
     @blp.response(200, DecodeOut)
     def post(self) -> dict[str, Any]:
         """Find a voucher QR in a camera frame (PNG/JPEG/WebP body or multipart ``image``).
@@ -682,5 +690,7 @@ def register(app: Flask, api: Api) -> None:
     if is_production(app):
         voucher_kek(app)
     api.register_blueprint(blp)
+    for body in ("PresentIn", "RedeemIn"):
+        one_of_required(api, body, "payload", "code")
     app.register_blueprint(pages)
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from vouchers.models import Voucher, VoucherRedemption
 from vouchers.service import VoucherStateError
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.errors import Conflict, NotFound
 from wallet.ids import looks_like_id
 from wallet.ledger import chart
@@ -36,7 +36,7 @@ from wallet.ledger.chart import Kind
 from wallet.ledger.core import post
 from wallet.ledger.errors import InsufficientFunds
 from wallet.ledger.models import AccountBalance
-from wallet.payouts.earnings import is_pg, lock_payout_account, refund_source_moves
+from wallet.payouts.earnings import lock_payout_account, refund_source_moves
 
 vouchers_t = cast(Table, Voucher.__table__)
 redemptions_t = cast(Table, VoucherRedemption.__table__)
@@ -136,7 +136,7 @@ def _locked_redemption(session: Session, counter_id: str,
     query = select(VoucherRedemption).where(
         VoucherRedemption.id == redemption_id, VoucherRedemption.counter_id == counter_id,
         VoucherRedemption.kind == "redeem")
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update()
     found = session.scalars(query.execution_options(populate_existing=True)).first()
     if found is None:
@@ -167,7 +167,7 @@ def _put_back_on_voucher(session: Session, redemption: VoucherRedemption) -> Non
 def _lock_accounts(session: Session, merchant_id: str, outstanding_id: int) -> None:
     """The payout row, then every balance row the void touches, in the ledger's order."""
     lock_payout_account(session, merchant_id)
-    if not is_pg(session):
+    if not is_postgres(session):
         return  # SQLite: one writer at a time (BEGIN IMMEDIATE)
     earnings = [chart.merchant_account(session, merchant_id, kind).id
                 for kind in (Kind.MERCHANT_PENDING, Kind.MERCHANT_AVAILABLE)]

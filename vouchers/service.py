@@ -50,7 +50,7 @@ from vouchers.models import (
     VoucherKey,
     VoucherRedemption,
 )
-from wallet.db import INT64_MAX, utcnow
+from wallet.db import INT64_MAX, is_postgres, utcnow
 from wallet.errors import (
     Conflict,
     InvalidRequest,
@@ -64,10 +64,12 @@ from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, hold, post
 from wallet.merchants.models import Counter, Merchant
 from wallet.people.models import User
+from wallet.risk.config import RiskConfig
 from wallet.webhooks.events import emit
 
 vouchers_t = cast(Table, Voucher.__table__)
 
+DEFAULT_RISK = RiskConfig()
 FAILURE_LIMIT = 5
 """Failed manual-code look-ups allowed per counter or person within ``FAILURE_WINDOW``."""
 MERCHANT_FAILURE_LIMIT = 20
@@ -102,7 +104,7 @@ class VoucherNotFound(NotFound):
 def _rejected(error: VoucherError, param: str) -> Exception:
     """Map a format error of ``vouchers.errors`` to the wallet's typed errors."""
     if isinstance(error, MalformedVoucher | UnsupportedVersion | InvalidManualCode):
-        return InvalidRequest(error.message, code=f"voucher_{error.code}", param=param)
+        return Unprocessable(error.message, code=f"voucher_{error.code}", param=param)
     if isinstance(error, VoucherExpired):
         return VoucherStateError("The voucher has expired.", code="voucher_expired", param=param)
     return VoucherRejected(error.message, code=f"voucher_{error.code}", param=param)
@@ -204,7 +206,7 @@ def _check_expiry(expires_at: datetime | None, now: datetime) -> datetime | None
                              param="expires_at")
     seconds = codec.unix_seconds(expires_at)
     if expires_at <= now or seconds > codec.MAX_EXPIRY:
-        raise InvalidRequest("expires_at must be in the future (and before 2106).",
+        raise Unprocessable("expires_at must be in the future (and before 2106).",
                              code="invalid_expiry", param="expires_at")
     return datetime.fromtimestamp(seconds, UTC)  # whole seconds, as signed
 
@@ -230,8 +232,10 @@ def _new_voucher(
 def issue_gift(
     session: Session, *, user_id: str, value: int, kek: bytes,
     expires_at: datetime | None = None, now: datetime | None = None,
+    risk: RiskConfig = DEFAULT_RISK,
 ) -> IssuedVoucher:
-    """A person turns own credits into a voucher (paid credits into VOUCHERS_OUTSTANDING)."""
+    """A person turns own credits into a voucher (paid credits into VOUCHERS_OUTSTANDING),
+    under the gift rules of ``wallet.risk`` (settled credits only, daily cap, velocity)."""
     now = now or utcnow()
     value = _check_value(value)
     expires_at = _check_expiry(expires_at, now)
@@ -240,6 +244,9 @@ def issue_gift(
         raise NotFound("No such user.", param="user_id")
     if user.frozen:
         raise PermissionDenied("This wallet is frozen.", code="wallet_frozen")
+    from wallet.risk.service import check_gift
+
+    check_gift(session, risk, user_id, value, now)
     issued = _new_voucher(signing_key(session, kek), kek, value, expires_at,
                           codec.VoucherFlags.NONE, funding="user", funder_user_id=user_id)
     session.add(issued.voucher)
@@ -275,7 +282,7 @@ def issue_campaign(
         raise InvalidRequest("funding is 'promotion' or 'gift_card'.", code="invalid_funding",
                              param="funding")
     if value * count > INT64_MAX:
-        raise InvalidRequest("count x value exceeds the int64 range.", code="invalid_amount",
+        raise Unprocessable("count x value exceeds the int64 range.", code="invalid_amount",
                              param="value")
     expires_at = _check_expiry(expires_at, now)
     flags = codec.VoucherFlags.PROMOTIONAL if funding == "promotion" else codec.VoucherFlags.NONE
@@ -687,7 +694,7 @@ def expire_due(
                Voucher.expires_at <= now)
         .order_by(Voucher.expires_at, Voucher.id).limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     done: list[tuple[str, int]] = []
     claimed = session.scalars(query).all()
@@ -749,7 +756,6 @@ def manual_code_of(voucher: Voucher, kek: bytes) -> str | None:
     if voucher.code_sealed is None:
         return None
     return unseal(voucher.code_sealed, kek, voucher.id.encode("ascii")).decode("ascii")
-
 
 
 def counter_info(session: Session, counter_id: str) -> tuple[Counter, Merchant]:

@@ -38,6 +38,8 @@ DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (printed for the demo on purpose)
 DEMO_MERCHANT = "Demo Coffee & Articles"
 DEMO_CREDITS = 5000
+DEMO_OPERATOR = "operator@example.com"
+DEMO_OPERATOR_PASSWORD = "operator-password"  # noqa: S105  (printed for the demo on purpose)
 
 
 def derive_secret(instance_secret: bytes, prefix: str, purpose: str) -> str:
@@ -96,6 +98,7 @@ def seed_demo(
         metadata={"note": "demo credits"},
     )
     user_token, _ = mint_access_token(session, user_id=user.id, app_id=app.id)
+    operator_totp = _ensure_operator(session, instance_secret)
     return {
         "admin_key": admin_key,
         "merchant_id": merchant.id,
@@ -107,7 +110,24 @@ def seed_demo(
         "user_email": DEMO_EMAIL,
         "user_password": DEMO_PASSWORD,
         "user_token": user_token,  # fresh on every run (an access token, 1 h)
+        "operator_email": DEMO_OPERATOR,
+        "operator_password": DEMO_OPERATOR_PASSWORD,
+        "operator_totp_secret": operator_totp,  # for an authenticator app (or pyotp)
     }
+
+
+def _ensure_operator(session: Session, instance_secret: bytes) -> str:
+    """The demo operator account (console sign-in with a TOTP code); its TOTP secret,
+    derived from the instance secret so that every run prints the same one."""
+    from wallet.console import service as console
+    from wallet.console.models import Operator
+
+    mac = hmac.new(instance_secret, b"demo:operator-totp", hashlib.sha256).digest()
+    secret = base64.b32encode(mac[:20]).decode()
+    if session.scalar(select(Operator.id).where(Operator.email == DEMO_OPERATOR)) is None:
+        console.create_operator(session, DEMO_OPERATOR, DEMO_OPERATOR_PASSWORD,
+                                kek=console.totp_kek(instance_secret), totp_secret=secret)
+    return secret
 
 
 def pages(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -124,6 +144,10 @@ def pages(demo: dict[str, Any]) -> list[tuple[str, str, str]]:
          "opened by Buy credits; test card 4242 4242 4242 4242, any future expiry and CVC"),
         ("Counter (till)", f"{base}/counter", f"counter key {demo['counter_key']}"),
         ("Merchant earnings", f"{base}/merchant", f"secret key {demo['merchant_key']}"),
+        ("Operator console", f"{base}/admin",
+         f"operator key {demo['admin_key']}, or {demo['operator_email']} / "
+         f"{demo['operator_password']} with a TOTP code for the secret "
+         f"{demo['operator_totp_secret']} (docs/console.md)"),
         ("API docs", f"{base}/v1/docs",
          f"Bearer: operator {demo['admin_key']}, merchant {demo['merchant_key']}, "
          f"counter {demo['counter_key']}, person via app {demo['user_token']}"),
@@ -153,7 +177,7 @@ def demo_command(as_json: bool, with_pages: bool) -> None:
         return
     click.echo("Demo credentials:")
     for name, value in demo.items():
-        click.echo(f"  {name:14} {value}")
+        click.echo(f"  {name:20} {value}")
     if with_pages:
         click.echo("\nPages:")
         for title, url, credential in pages(demo):

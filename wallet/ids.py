@@ -7,7 +7,8 @@ import re
 import secrets
 
 ID_PREFIXES = frozenset({"usr", "mer", "app", "ctr", "key", "pur", "ref", "vch", "pay", "txn",
-                         "top", "grt", "bat", "red", "ses", "pwr", "evt", "whe", "dlv"})
+                         "top", "grt", "bat", "red", "ses", "pwr", "evt", "whe", "dlv",
+                         "opa", "opr", "ops", "pln", "sub", "rev"})
 
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -75,10 +75,10 @@ def _kind_of(error: DBAPIError) -> str | None:
         return DEADLOCK
     if error.connection_invalidated or sqlstate.startswith(DISCONNECT_SQLSTATES):
         return DISCONNECT
+    if isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig):
+        return BUSY  # before the next test: SQLite's BEGIN IMMEDIATE has no statement either
     if isinstance(error, OperationalError) and error.statement is None and not sqlstate:
         return DISCONNECT  # no connection could be made (the server is down or restarting)
-    if isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig):
-        return BUSY
     return None
 
 

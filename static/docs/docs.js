@@ -56,7 +56,8 @@ async function render() {
       nav += '<a href="#' + id + '">' + esc(method.toUpperCase()) + " " + esc(path) + "</a>";
       const sec = (op.security || []).map((s) => Object.keys(s).join("+")).join(" or ") || "none";
       html += '<section class="op" id="' + id + '"><h2><span class="method">' + esc(method) +
-        "</span> " + esc(path) + "</h2><p>" + esc(op.summary || "") + "</p><p>" +
+        "</span> " + esc(path) + '</h2><p class="sec">' + esc(op.operationId || "") + "</p><p>" +
+        esc(op.summary || "") + "</p><p>" +
         esc(op.description || "") + '</p><p class="sec">Credentials: ' + esc(sec) + "</p>";
       html += '<form data-method="' + esc(method) + '" data-path="' + esc(path) + '">';
       for (const p of (op.parameters || []).map((q) => resolve(spec, q))) {
@@ -68,10 +69,14 @@ async function render() {
       if (body) {
         html += "<label>JSON body<textarea rows=6>" +
           esc(JSON.stringify(example(spec, body.schema, 0), null, 2)) + "</textarea></label>";
-        html += '<label>Idempotency-Key<input name="idem"></label>';
       }
-      html += "<button type=submit>Send</button><pre class=result></pre></form>";
-      html += "<details><summary>Responses</summary><pre>" +
+      const idempotent = (op.parameters || []).some((q) => resolve(spec, q).name === "Idempotency-Key");
+      if (idempotent) {
+        html += '<label>Idempotency-Key (the same key again replays the answer)' +
+          '<input name="idem" value="' + esc(crypto.randomUUID()) + '"></label>';
+      }
+      html += '<button type=submit>Send</button><pre class="result" tabindex="0" aria-live="polite"></pre></form>';
+      html += '<details><summary>Responses</summary><pre tabindex="0">' +
         esc(JSON.stringify(op.responses, null, 2)) + "</pre></details></section>";
     }
   }

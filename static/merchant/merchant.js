@@ -1,10 +1,9 @@
 // Merchant earnings page: the secret key is kept in sessionStorage only and sent as a
-// bearer credential to this origin's API. The chart is inline SVG (no CDN, no library).
+// bearer credential to this origin's API. Charts: static/merchant/charts.js (Chart.js).
 "use strict";
 (function () {
   const STORE = "wallet.merchantKey";
   const $ = (id) => document.getElementById(id);
-  const SVG = "http://www.w3.org/2000/svg";
 
   function key() { return sessionStorage.getItem(STORE); }
 
@@ -61,55 +60,28 @@
     drawChart(report);
   }
 
-  function el(name, attrs, content) {
-    const node = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    if (content != null) node.textContent = content;
-    return node;
-  }
-
   function drawChart(report) {
+    const C = window.MerchantCharts;
     const months = report.months;
     const series = [
-      { name: "Earnings", key: "purchase_value", color: "#3b6fd8" },
-      { name: "Payouts", key: "payouts_amount", color: "#17a06b" },
-      { name: "Fees saved", key: "saving", color: "#e08a1e" },
+      { name: "Earnings", key: "purchase_value", color: C.colors.BLUE },
+      { name: "Payouts", key: "payouts_amount", color: C.colors.GREEN },
+      { name: "Fees saved", key: "saving", color: C.colors.ORANGE },
     ];
-    const width = 880, height = 280, left = 70, bottom = 40, top = 20;
-    const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
-      "aria-label": "Earnings, payouts and fees saved per month", width: "100%" });
-    const max = Math.max(1, ...months.flatMap((m) => series.map((s) => m[s.key])));
-    const plotH = height - top - bottom;
-    const groupW = months.length ? (width - left - 10) / months.length : 0;
-    const barW = Math.max(2, Math.min(40, groupW / (series.length + 1)));
-    svg.appendChild(el("line", { x1: left, y1: top + plotH, x2: width - 10, y2: top + plotH,
-      stroke: "#9aa3b5" }));
-    for (let i = 0; i <= 4; i++) {
-      const value = Math.round((max * i) / 4);
-      const y = top + plotH - (plotH * i) / 4;
-      svg.appendChild(el("line", { x1: left, y1: y, x2: width - 10, y2: y, stroke: "#eceff5" }));
-      svg.appendChild(el("text", { x: left - 6, y: y + 4, "text-anchor": "end" },
-        (value / 100).toFixed(2)));
-    }
-    months.forEach((m, i) => {
-      const x0 = left + i * groupW + barW / 2;
-      series.forEach((s, j) => {
-        const h = (plotH * Math.max(0, m[s.key])) / max;
-        const bar = el("rect", { x: x0 + j * barW, y: top + plotH - h, width: barW - 2,
-          height: h, fill: s.color });
-        bar.appendChild(el("title", {}, `${m.month} ${s.name}: ${m[s.key + "_display"]}`));
-        svg.appendChild(bar);
-      });
-      svg.appendChild(el("text", { x: x0 + (series.length * barW) / 2, y: height - 22,
-        "text-anchor": "middle" }, m.month));
+    const empty = !months.some((m) => series.some((s) => m[s.key] !== 0));
+    $("chart-empty").hidden = !empty;
+    $("chart-figure").hidden = empty;
+    if (empty) return;
+    const format = C.money(report.currency);
+    C.draw("chart", {
+      type: "bar",
+      data: { labels: months.map((m) => m.month), datasets: series.map((s) => ({
+        label: `${s.name} (${report.currency})`, data: months.map((m) => m[s.key]),
+        backgroundColor: s.color })) },
+      options: { scales: { y: C.axis(format) },
+        plugins: { tooltip: { callbacks: { label: (item) =>
+          `${item.dataset.label}: ${format(item.raw)}` } } } },
     });
-    series.forEach((s, j) => {
-      svg.appendChild(el("rect", { x: left + j * 130, y: height - 14, width: 10, height: 10,
-        fill: s.color }));
-      svg.appendChild(el("text", { x: left + j * 130 + 14, y: height - 5 },
-        `${s.name} (${report.currency})`));
-    });
-    $("chart").replaceChildren(svg);
   }
 
   function showPayouts(list) {
@@ -124,15 +96,26 @@
     $("payouts-empty").hidden = list.data.length > 0;
   }
 
+  function showSubscribers(summary) {
+    const count = new Intl.NumberFormat();
+    text("subs-active", count.format(summary.active_subscribers));
+    text("subs-mrc", count.format(summary.monthly_recurring_credits));
+    const churn = summary.churn_30d;
+    text("subs-churn", churn.percent.toFixed(1) + " %");
+    text("subs-churn-detail", `${count.format(churn.ended)} ended of ${count.format(churn.base)}`);
+  }
+
   async function load() {
     $("error").hidden = true;
     try {
-      const [balance, report, payouts] = await Promise.all([
+      const [balance, report, payouts, subscribers] = await Promise.all([
         api("/v1/balance"), api("/v1/reports/fees"), api("/v1/payouts?limit=100"),
+        api("/v1/subscriptions/summary"),
       ]);
       showBalance(balance);
       showFees(report);
       showPayouts(payouts);
+      showSubscribers(subscribers);
     } catch (error) {
       $("error").textContent = error.message;
       $("error").hidden = false;

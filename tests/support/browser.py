@@ -91,13 +91,14 @@ def serve(app: Flask) -> Iterator[LiveServer]:
 def demo_site(workdir: Path) -> Iterator[dict[str, Any]]:
     """``tests.support.voucher_world.world`` on a live server over a fresh SQLite database:
     its principals and credentials plus ``app``, ``live`` and ``url``."""
-    from tests.conftest import migrated_app
+    from tests.conftest import RISK_OFF, migrated_app
     from tests.support.databases import temporary_database
     from tests.support.voucher_world import world
     from wallet.db import db
 
     with temporary_database("sqlite", workdir) as url:
-        app = migrated_app(url, workdir / "instance", TESTING=False, RATELIMIT_ENABLED=False)
+        app = migrated_app(url, workdir / "instance", TESTING=False, RATELIMIT_ENABLED=False,
+                            **RISK_OFF)
         with app.app_context():
             principals = world(db.session())
             db.session.commit()

@@ -1,5 +1,6 @@
-"""The app as it runs in production: gunicorn (gthread) in its own process group on a
-free port of 127.0.0.1, configured only by ``WALLET_*`` environment variables.
+"""The app as it runs in production: gunicorn (gthread) or granian (the README's recipe)
+in its own process group on a free port of 127.0.0.1, configured only by ``WALLET_*``
+environment variables.
 
 Used by the stress, crash and fault tests and by ``benchmarks/mixed_load.py``. The
 server's log (the app's retry lines included) goes to a file, read by ``log()``.
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ from typing import Any
 import requests
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+GRANIAN = Path(sys.executable).with_name("granian")
 PROJECT = Path(__file__).resolve().parents[2]
 
 def _secret(label: str) -> str:
@@ -123,3 +126,29 @@ class Gunicorn:
     def retries(self) -> int:
         """Unit-of-work retries the server logged so far."""
         return self.log().count(RETRY_LINE)
+
+
+class Granian(Gunicorn):
+    """The same, served by granian (``--workers`` processes x ``--blocking-threads``)."""
+
+    def start(self, timeout: float = 60) -> str:
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(GRANIAN), "--interface", "wsgi", "--factory", "--workers",
+                 str(self.workers), "--blocking-threads", str(self.threads),
+                 "--host", "127.0.0.1", "--port", str(port), "wallet:create_app"],
+                cwd=self.app_dir, env={**self.env, "PYTHONPATH": str(self.app_dir)},
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log()[offset:]
+            if self._healthy(f"http://127.0.0.1:{port}"):
+                self.base_url = f"http://127.0.0.1:{port}"
+                return self.base_url
+            time.sleep(0.2)
+        self.kill()
+        raise AssertionError(f"granian did not start: {self.log()[offset:]}")

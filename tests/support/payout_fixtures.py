@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tests.conftest import RISK_OFF
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, post
@@ -27,11 +28,11 @@ ODD: dict[str, Any] = {
 
 
 def odd_config() -> PayoutConfig:
-    return load_payout_config(ODD)
+    return load_payout_config({**ODD, **RISK_OFF})
 
 
 def default_config() -> PayoutConfig:
-    return load_payout_config({})
+    return load_payout_config(RISK_OFF)
 
 
 def make_merchant(session: Session, name: str = "Shop", *, kyc: str = "verified",

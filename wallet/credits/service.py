@@ -37,8 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from wallet.credits.models import CreditLot
-from wallet.db import utcnow
-from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound
+from wallet.db import is_postgres, one_of, utcnow
+from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound, Unprocessable
 from wallet.ids import new_id
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
@@ -126,10 +126,6 @@ class Summary:
 
 
 EXPIRING_SOON = timedelta(days=7)
-
-
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 SPENDABLE_SQL = """
@@ -257,6 +253,37 @@ def summary(session: Session, user_id: str, now: datetime | None = None) -> Summ
     )
 
 
+def wallet_totals(session: Session, user_ids: Iterable[str],
+                  now: datetime | None = None) -> dict[str, int]:
+    """Paid + live promotional credits of many people in ONE statement: for each, what
+    ``summary(...).total`` reads (the paid row and the live lots' rows, shard 0), by
+    user id; people that do not exist are left out."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    now = now or utcnow()
+    paid = accounts_t.alias("pa")
+    paid_balance = balances_t.alias("pb")
+    lot_balance = balances_t.alias("lb")
+    live = (
+        select(func.coalesce(func.sum(lot_balance.c.balance), 0))
+        .select_from(lots_t.join(lot_balance, and_(
+            lot_balance.c.account_id == lots_t.c.account_id, lot_balance.c.shard == 0,
+            lot_balance.c.balance > 0)))
+        .where(lots_t.c.user_id == users_t.c.id,
+               or_(lots_t.c.expires_at.is_(None), lots_t.c.expires_at > now))
+        .scalar_subquery()
+    )
+    query = (
+        select(users_t.c.id, func.coalesce(paid_balance.c.balance, 0) + live)
+        .select_from(users_t.outerjoin(paid, paid.c.code == "user:" + users_t.c.id + ":paid")
+                     .outerjoin(paid_balance, and_(paid_balance.c.account_id == paid.c.id,
+                                                   paid_balance.c.shard == 0)))
+        .where(one_of(session, users_t.c.id, ids))
+    )
+    return {user_id: int(total) for user_id, total in session.execute(query)}
+
+
 def insufficient(needed: int, available: int) -> InsufficientCredits:
     return InsufficientCredits(
         f"This purchase needs {needed} credits but the wallet has {available} available.",
@@ -320,23 +347,63 @@ def debit_for_purchase(
 
 # --- refunds -----------------------------------------------------------------
 
-def refunded_by_source(session: Session, purchase_txn_id: int) -> dict[int, int]:
-    """Credits already returned per source account of a purchase (from refund metadata)."""
+def _returns(session: Session, purchase_txn_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, metadata) of what gave back credits of a purchase: its refunds, and the
+    dispute recoveries taken from it (``dispute_recovery``, docs/risk.md) that a won
+    dispute did not restore (a restore's reference is ``restore:<recovery id>``)."""
+    t = transactions_t
+    rows = session.execute(select(t.c.id, t.c.kind, t.c.metadata)
+                           .where(t.c.reverses_id == purchase_txn_id)).all()
+    restores = [f"restore:{i}" for i, kind, _ in rows if kind == "dispute_recovery"]
+    restored = set(session.scalars(select(t.c.reference).where(t.c.reference.in_(restores)))
+                   ) if restores else set()
+    return [(str(kind), dict(meta or {})) for i, kind, meta in rows
+            if f"restore:{i}" not in restored]
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """What gave back credits of a purchase, read once (``returned``)."""
+
+    by_source: dict[int, int]
+    """Credits returned per source account (the ``sources`` metadata of its refunds and
+    of the dispute recoveries still standing)."""
+    recovered: int
+    """Credits a chargeback took back from its merchant (and no won dispute gave back)."""
+
+
+def returned(session: Session, purchase_txn_id: int) -> Returned:
+    """A purchase's refunds and standing dispute recoveries, in one read (``_returns``)."""
     done: dict[int, int] = {}
-    for meta in session.scalars(
-        select(transactions_t.c.metadata).where(transactions_t.c.reverses_id == purchase_txn_id)
-    ):
-        for account_id, amount in (meta or {}).get("sources", []):
+    recovered = 0
+    for kind, meta in _returns(session, purchase_txn_id):
+        for account_id, amount in meta.get("sources", []):
             done[int(account_id)] = done.get(int(account_id), 0) + int(amount)
-    return done
+        if kind == "dispute_recovery":
+            recovered += int(meta.get("credits", 0))
+    return Returned(done, recovered)
+
+
+def refunded_by_source(session: Session, purchase_txn_id: int) -> dict[int, int]:
+    """Credits already returned per source account of a purchase (from the ``sources``
+    metadata of its refunds and of the dispute recoveries still standing)."""
+    return returned(session, purchase_txn_id).by_source
+
+
+def recovered_by_dispute(session: Session, purchase_txn_id: int) -> int:
+    """Credits of a purchase a chargeback took back from its merchant (and no won dispute
+    gave back): the card holder has that money back, so the merchant may not refund it."""
+    return returned(session, purchase_txn_id).recovered
 
 
 def refund_sources(
-    session: Session, purchase_txn_id: int, amount: int
+    session: Session, purchase_txn_id: int, amount: int, done: dict[int, int] | None = None,
 ) -> list[tuple[int, int]]:
-    """(source account, credits) to return, last spent first, never more than spent."""
+    """(source account, credits) to return, last spent first, never more than spent.
+    ``done``: what was already returned per source, when the caller has read it."""
     spent = [(m.debit, m.amount) for m in _purchase_moves(session, purchase_txn_id)]
-    done = refunded_by_source(session, purchase_txn_id)
+    if done is None:
+        done = refunded_by_source(session, purchase_txn_id)
     plan: list[tuple[int, int]] = []
     remaining = amount
     for account_id, spent_amount in reversed(spent):
@@ -401,10 +468,14 @@ def credit_refund(
     reference: str,
     metadata: dict[str, Any],
     now: datetime | None = None,
+    already: Returned | None = None,
 ) -> Posted:
-    """Post a refund of ``amount`` of a purchase back to the kinds it came from."""
+    """Post a refund of ``amount`` of a purchase back to the kinds it came from.
+    ``already``: ``returned(...)`` of the purchase, when the caller has read it (under
+    the lock it holds), so it is not read again."""
     check_amount(amount)
-    sources = refund_sources(session, purchase_txn_id, amount)
+    sources = refund_sources(session, purchase_txn_id, amount,
+                             None if already is None else already.by_source)
     moves = refund_moves(session, merchant_id, refund_destinations(session, sources, now))
     try:
         return post(session, reference=reference, kind="refund", moves=moves,
@@ -424,7 +495,7 @@ def _check_grant(credits: object, expires_at: datetime | None, reason: object,
         if expires_at.tzinfo is None:
             raise InvalidRequest("expires_at needs a timezone.", param="expires_at")
         if expires_at <= now:
-            raise InvalidRequest("expires_at must be in the future.", code="expiry_in_past",
+            raise Unprocessable("expires_at must be in the future.", code="expiry_in_past",
                                  param="expires_at")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
         raise InvalidRequest("A reason of 1 to 200 characters is required.", param="reason")
@@ -455,7 +526,7 @@ def grant_promotional(
             raise NotFound("No such user.", code="user_not_found", param="user_id")
         lot_id = new_id("grt")
         account = chart.open_kind(session, f"user:{user_id}:promo:{lot_id}", Kind.USER_PROMO)
-        dialect = postgresql if _is_postgres(session) else sqlite
+        dialect = postgresql if is_postgres(session) else sqlite
         inserted = session.execute(
             dialect.insert(lots_t).values(
                 id=lot_id, user_id=user_id, account_id=account.id, credits=credits,
@@ -505,7 +576,7 @@ def expire_lots(session: Session, *, now: datetime | None = None, limit: int = 5
         .limit(limit)
     )
     breakage = chart.platform_account(session, Kind.BREAKAGE).id
-    if _is_postgres(session):
+    if is_postgres(session):
         # The one lock this job waits for comes first; the lots are then taken only
         # if nobody holds them (SKIP LOCKED never waits), so no lock-order cycle.
         hold(session, [breakage])

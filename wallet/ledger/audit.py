@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import Table, func, insert, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.ledger.models import (
     Account,
     AccountBalance,
@@ -93,7 +93,7 @@ def seal_batch(
     lookback: int = 100_000,
 ) -> SealResult:
     """Chain up to ``limit`` unsealed transactions and sign a checkpoint."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEAL_LOCK_KEY})
     head = session.execute(
         select(seals_t.c.seq, seals_t.c.chain_hash).order_by(seals_t.c.seq.desc()).limit(1)
@@ -218,6 +218,34 @@ def _check_balances(session: Session, report: VerifyReport) -> None:
         report.problems.append(
             f"account {account_id}: balance row {shard} is negative ({value})"
         )
+    _check_owe_only(session, report, from_postings)
+
+
+def _check_owe_only(session: Session, report: VerifyReport,
+                    from_postings: dict[int, Any]) -> None:
+    """Accounts that may only owe (merchant debt) never hold credits, and only refunds,
+    reversals and disputes make them owe more."""
+    from wallet.ledger.chart import DEBT_MAY_GROW_BY, Kind
+
+    owe_only = session.execute(
+        select(balances_t.c.account_id).where(balances_t.c.allow_positive.is_(False))
+        .distinct()).scalars().all()
+    for account_id in owe_only:
+        if int(from_postings.get(account_id, 0)) > 0:
+            report.problems.append(
+                f"account {account_id}: holds credits but may only owe (merchant debt)")
+    debt = accounts_t.alias("debt")
+    wrong = session.execute(
+        select(postings_t.c.id, transactions_t.c.kind)
+        .join(transactions_t, transactions_t.c.id == postings_t.c.transaction_id)
+        .join(debt, debt.c.id == postings_t.c.debit_account_id)
+        .where(debt.c.kind == Kind.MERCHANT_DEBT.value,
+               transactions_t.c.kind.not_in(sorted(DEBT_MAY_GROW_BY)))
+    ).all()
+    for posting_id, kind in wrong:
+        report.problems.append(
+            f"posting {posting_id}: a {kind} transaction put a merchant into debt (only "
+            "refunds, reversals and disputes may)")
 
 
 def _check_postings(session: Session, report: VerifyReport) -> None:

@@ -23,6 +23,9 @@ class Kind(StrEnum):
     MERCHANT_PENDING = "merchant_pending"
     MERCHANT_AVAILABLE = "merchant_available"
     MERCHANT_IN_TRANSIT = "merchant_in_transit"
+    MERCHANT_RESERVE = "merchant_reserve"  # rolling reserve held from released earnings
+    MERCHANT_DEBT = "merchant_debt"  # <= 0: what refunds and disputes took beyond earnings
+    LOSSES = "platform_losses"  # disputed value that could not be recovered from anyone
     TOPUP_CLEARING = "platform_topup_clearing"
     PROMOTIONS = "platform_promotions"
     VOUCHERS_OUTSTANDING = "platform_vouchers_outstanding"
@@ -36,6 +39,7 @@ class Kind(StrEnum):
 class Rule:
     allow_negative: bool
     shards: int = 1
+    allow_positive: bool = True
 
 
 # Platform sources (where credits enter or leave the closed loop) may go
@@ -47,6 +51,11 @@ RULES: dict[Kind, Rule] = {
     Kind.MERCHANT_PENDING: Rule(False, HOT_SHARDS),
     Kind.MERCHANT_AVAILABLE: Rule(False),
     Kind.MERCHANT_IN_TRANSIT: Rule(False),
+    Kind.MERCHANT_RESERVE: Rule(False),
+    # Earnings go negative only here, and only through refunds, reversals and disputes
+    # (``ledger verify`` checks the kinds of transaction that debit it).
+    Kind.MERCHANT_DEBT: Rule(True, allow_positive=False),
+    Kind.LOSSES: Rule(True),
     Kind.TOPUP_CLEARING: Rule(True),
     Kind.PROMOTIONS: Rule(True),
     Kind.VOUCHERS_OUTSTANDING: Rule(False),
@@ -57,11 +66,17 @@ RULES: dict[Kind, Rule] = {
 }
 
 
+DEBT_MAY_GROW_BY = frozenset({"refund", "voucher_void", "reversal", "dispute_recovery"})
+"""The only kinds of transaction that may debit a merchant's debt account: refunds,
+reversals and disputes, never a payout (``ledger verify`` checks it)."""
+
+
 def open_kind(session: Session, code: str, kind: Kind) -> AccountInfo:
     rule = RULES[kind]
     return open_account(
         session, code, kind=kind.value, asset=CREDIT,
         allow_negative=rule.allow_negative, shards=rule.shards,
+        allow_positive=rule.allow_positive,
     )
 
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select, tuple_
+from sqlalchemy import Table, event, func, insert, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -108,6 +108,18 @@ _account_cache: weakref.WeakKeyDictionary[Engine, dict[int, AccountInfo]] = (
 )
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_accounts(_session: Session, _previous: Any) -> None:
+    """An account opened in a rolled-back transaction may see its id again (SQLite reuses
+    rowids) for another account: forget every cached attribute after a rollback (rare)."""
+    forget_accounts()
+
+
+def forget_accounts() -> None:
+    """Drop the account cache (after a rollback the caller did outside a Session)."""
+    _account_cache.clear()
+
+
 def _cache_for(session: Session) -> dict[int, AccountInfo]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
@@ -136,8 +148,12 @@ def open_account(
     asset: str,
     allow_negative: bool = False,
     shards: int = 1,
+    allow_positive: bool = True,
 ) -> AccountInfo:
-    """Return the account named ``code``, creating it (and its balance rows) if new."""
+    """Return the account named ``code``, creating it (and its balance rows) if new.
+
+    ``allow_positive=False``: an account that may only owe (a merchant's debt); its rows
+    are CHECKed ``balance <= 0``."""
     if type(shards) is not int or not 1 <= shards <= MAX_SHARDS:
         raise InvalidPosting("shards must be between 1 and 256", param="shards")
     existing = _account_by_code(session, code)
@@ -152,7 +168,7 @@ def open_account(
                 insert(balances_t),
                 [
                     {"account_id": new_id, "shard": s, "balance": 0,
-                     "allow_negative": allow_negative}
+                     "allow_negative": allow_negative, "allow_positive": allow_positive}
                     for s in range(shards)
                 ],
             )
@@ -175,9 +191,13 @@ def _account_by_code(session: Session, code: str) -> AccountInfo | None:
     return info
 
 
-def account_infos(session: Session, ids: Iterable[int]) -> dict[int, AccountInfo]:
-    """Return the attributes of every account in ``ids``; raise if one is unknown."""
-    cache = _cache_for(session)
+def account_infos(session: Session, ids: Iterable[int],
+                  cache: dict[int, AccountInfo] | None = None) -> dict[int, AccountInfo]:
+    """Return the attributes of every account in ``ids``; raise if one is unknown.
+
+    ``cache``: the engine's account cache, when the caller already has it."""
+    if cache is None:
+        cache = _cache_for(session)
     wanted = set(ids)
     missing = [i for i in wanted if i not in cache]
     if missing:
@@ -224,12 +244,50 @@ def _validate_reference(reference: object) -> str:
 def fingerprint(
     kind: str, moves: Sequence[Move], metadata: Mapping[str, Any], reverses_id: int | None
 ) -> str:
-    """A digest of a transaction's content, to tell a retry from a conflict."""
-    canonical = json.dumps(
-        [kind, [[m.debit, m.credit, m.amount] for m in moves], metadata, reverses_id],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+    """A digest of a transaction's content, to tell a retry from a conflict.
+
+    The SHA-256 of the canonical JSON ``[kind, [[debit, credit, amount], ...], metadata,
+    reverses_id]`` (sorted keys, no spaces, ASCII). The moves' ints and ``reverses_id``
+    are written by hand (``str`` of an int is its JSON), which is what the hot path
+    spends its time on; the rest is ``json.dumps`` as before, so every stored
+    fingerprint still matches (tests/test_ledger_core.py compares both ways)."""
+    if type(reverses_id) is int:
+        tail = f",{reverses_id}]"
+    elif reverses_id is None:
+        tail = ",null]"
+    else:
+        return _fingerprint_json(kind, moves, metadata, reverses_id)
+    if type(kind) is not str:
+        return _fingerprint_json(kind, moves, metadata, reverses_id)
+    for m in moves:
+        if not (type(m.debit) is type(m.credit) is type(m.amount) is int):
+            return _fingerprint_json(kind, moves, metadata, reverses_id)
+    canonical = (
+        "[" + _json_string(kind) + ",["
+        + ",".join([f"[{m.debit},{m.credit},{m.amount}]" for m in moves]) + "],"
+        + (_canonical_json(metadata) if metadata else "{}") + tail
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _fingerprint_json(
+    kind: str, moves: Sequence[Move], metadata: Mapping[str, Any], reverses_id: int | None
+) -> str:
+    """``fingerprint`` written with one ``json.dumps`` (the definition; and the fallback
+    for values that are not plain ints)."""
+    return hashlib.sha256(_canonical_json(
+        [kind, [[m.debit, m.credit, m.amount] for m in moves], metadata, reverses_id]
+    ).encode()).hexdigest()
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _json_string(value: str) -> str:
+    """The JSON of a transaction kind (a handful of distinct values)."""
+    return _canonical_json(value)
 
 
 def _net_deltas(moves: Sequence[Move]) -> dict[int, int]:
@@ -258,6 +316,11 @@ class _Statements:
     add: str
     debit_checked: str
     insert_posting: str
+    # SQLite: the same without RETURNING (see ``_post_without_returning``)
+    insert_transaction_plain: str
+    add_plain: str
+    debit_checked_plain: str
+    one_statement: bool  # PostgreSQL: a transaction is one statement (data-modifying CTEs)
     metadata_to_db: Callable[[Any], Any]
     datetime_to_db: Callable[[Any], Any]
 
@@ -285,18 +348,39 @@ class DriverCursor:
 
     def scalar(self, sql: str, params: Any) -> Any:
         """Run one statement; return the first column of its first row, or None."""
-        with self.wrapping(sql, params) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return rows[0][0] if rows else None
+        row = self.one(sql, params)
+        return row[0] if row is not None else None
+
+    def one(self, sql: str, params: Any) -> Any:
+        """Run one statement; return its first row, or None."""
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+    def all(self, sql: str, params: Any) -> list[Any]:
+        """Run one statement; return all its rows."""
+        try:  # not ``wrapping``: this is the hot path, and a generator costs
+            self.cursor.execute(sql, params)
+            return list(self.cursor.fetchall())  # to the end: SQLite finishes the statement
+        except self.errors as exc:
+            raise self._wrapped(exc, sql, params) from exc
+
+    def run(self, sql: str, params: Any) -> int:
+        """Run one statement that returns no rows; return its ``rowcount``."""
+        try:
+            self.cursor.execute(sql, params)
+        except self.errors as exc:
+            raise self._wrapped(exc, sql, params) from exc
+        return int(self.cursor.rowcount)
 
     def execute(self, sql: str, rows: Sequence[Any]) -> None:
         """Run a statement without results once per row of parameters."""
-        with self.wrapping(sql, rows) as cursor:
+        try:
             if len(rows) == 1:
-                cursor.execute(sql, rows[0])
+                self.cursor.execute(sql, rows[0])
             else:
-                cursor.executemany(sql, rows)
+                self.cursor.executemany(sql, rows)
+        except self.errors as exc:
+            raise self._wrapped(exc, sql, rows) from exc
 
     def _wrapped(self, exc: Exception, sql: str, params: Any) -> DBAPIError:
         """As SQLAlchemy reports it: a lost connection is invalidated (its pool
@@ -336,6 +420,20 @@ def _statements(dialect: Any) -> _Statements:
             "INSERT INTO postings (transaction_id, debit_account_id, credit_account_id, asset, "
             f"amount) VALUES ({mark}, {mark}, {mark}, {mark}, {mark})"
         ),
+        insert_transaction_plain=(
+            "INSERT INTO transactions (reference, kind, fingerprint, metadata, reverses_id, "
+            f"created_at) VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, {mark}) "
+            "ON CONFLICT (reference) DO NOTHING"
+        ),
+        add_plain=(
+            f"UPDATE account_balances SET balance = balance + {mark} "
+            f"WHERE account_id = {mark} AND shard = {mark}"
+        ),
+        debit_checked_plain=(
+            f"UPDATE account_balances SET balance = balance - {mark} "
+            f"WHERE account_id = {mark} AND shard = 0 AND balance >= {mark}"
+        ),
+        one_statement=dialect.name == "postgresql",
         metadata_to_db=_bind_processor(transactions_t.c.metadata, dialect),
         datetime_to_db=_bind_processor(transactions_t.c.created_at, dialect),
     )
@@ -361,7 +459,9 @@ def post(
     _validate_reference(reference)
     _validate_moves(moves)
     meta = dict(metadata or {})
-    infos = account_infos(session, {m.debit for m in moves} | {m.credit for m in moves})
+    conn = session.connection()
+    infos = account_infos(session, {m.debit for m in moves} | {m.credit for m in moves},
+                          _account_cache.setdefault(conn.engine, {}))
     for m in moves:
         if infos[m.debit].asset != infos[m.credit].asset:
             raise AssetMismatch(param="postings")
@@ -370,21 +470,174 @@ def post(
         raise InvalidPosting("A transaction posted after hold() may only move held accounts.")
     digest = fingerprint(kind, moves, meta, reverses_id)
 
-    conn = session.connection()
     statements = _statements(conn.dialect)
     cursor = DriverCursor(conn)
-    txn_id = cursor.scalar(statements.insert_transaction, (
-        reference, kind, digest, statements.metadata_to_db(meta), reverses_id,
-        statements.datetime_to_db(utcnow()),
-    ))
+    header = (reference, kind, digest, statements.metadata_to_db(meta), reverses_id,
+              statements.datetime_to_db(utcnow()))
+    held_shards = held.shards if held is not None else {}
+    plan = _plan_rows(infos, deltas, held_shards)
+    if plan is not None and statements.one_statement:
+        return _post_in_one_statement(session, cursor, header, plan, moves, infos)
+    if plan is not None:
+        return _post_without_returning(session, cursor, statements, header, plan, moves, infos)
+    # a sharded account is debited: drained shard by shard after a locking read
+    txn_id = cursor.scalar(statements.insert_transaction, header)
     if txn_id is None:
         return _replay(session, reference, digest)
-
-    balances_after = _apply_deltas(cursor, statements, infos, deltas,
-                                   held.shards if held is not None else {})
+    balances_after = _apply_deltas(cursor, statements, infos, deltas, held_shards)
     rows = [(txn_id, m.debit, m.credit, infos[m.debit].asset, m.amount) for m in moves]
     cursor.execute(statements.insert_posting, rows)
     return Posted(int(txn_id), reference, True, balances_after)
+
+
+@dataclass(frozen=True, slots=True)
+class _RowChange:
+    """One balance row a transaction changes: ``checked`` debits refuse an overdraft."""
+
+    account_id: int
+    shard: int
+    delta: int
+    checked: bool
+    single: bool  # the account's only row: its new balance is the account's
+
+
+def _plan_rows(
+    infos: Mapping[int, AccountInfo], deltas: Mapping[int, int], held_shards: Mapping[int, int],
+) -> list[_RowChange] | None:
+    """The balance rows to change, in (account id, shard) order; None when a sharded
+    account is debited (it is drained shard by shard after a locking read)."""
+    plan: list[_RowChange] = []
+    for account_id in sorted(deltas):
+        delta = deltas[account_id]
+        if delta == 0:
+            continue
+        info = infos[account_id]
+        checked = delta < 0 and not info.allow_negative
+        if info.shards == 1:
+            plan.append(_RowChange(account_id, 0, delta, checked, True))
+        elif checked:
+            return None
+        else:
+            shard = held_shards.get(account_id)
+            plan.append(_RowChange(account_id, _random_shard(info.shards)
+                                   if shard is None else shard, delta, False, False))
+    return plan
+
+
+@functools.lru_cache(maxsize=512)
+def _one_statement_sql(checked: tuple[bool, ...], postings: int) -> str:
+    """PostgreSQL: the whole transaction as one statement of data-modifying CTEs.
+
+    ``t`` inserts the transaction (nothing when the reference exists); each ``bN``
+    updates one balance row, in the order given ((account id, shard): the global
+    lock order), and only when the one before it succeeded: each reads its
+    predecessor, which makes PostgreSQL run them one after the other in that order.
+    A checked debit updates nothing when the balance does not cover it, so nothing
+    after it runs either (the caller raises and rolls back, as with ``post``).
+    The postings go in only when the last row was updated.
+    """
+    ctes = ["t AS (INSERT INTO transactions (reference, kind, fingerprint, metadata, "
+            "reverses_id, created_at) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (reference) DO NOTHING RETURNING id)"]
+    before = "t"
+    for n, check in enumerate(checked, 1):
+        ctes.append(
+            f"b{n} AS (UPDATE account_balances SET balance = balance + %s "
+            f"WHERE account_id = %s AND shard = %s AND EXISTS (SELECT FROM {before})"
+            + (" AND balance + %s >= 0" if check else "") + " RETURNING balance)"
+        )
+        before = f"b{n}"
+    values = ", ".join(["(%s::bigint, %s::bigint, %s, %s::bigint)"] * postings)
+    ctes.append(
+        "p AS (INSERT INTO postings (transaction_id, debit_account_id, credit_account_id, "
+        f"asset, amount) SELECT t.id, v.d, v.c, v.a, v.m FROM t, (VALUES {values}) "
+        f"AS v(d, c, a, m) WHERE EXISTS (SELECT FROM {before}))"
+    )
+    results = ", ".join(["(SELECT id FROM t)"]
+                        + [f"(SELECT balance FROM b{n})" for n in range(1, len(checked) + 1)])
+    return "WITH " + ", ".join(ctes) + " SELECT " + results
+
+
+def _post_in_one_statement(
+    session: Session, cursor: DriverCursor, header: tuple[Any, ...], plan: Sequence[_RowChange],
+    moves: Sequence[Move], infos: Mapping[int, AccountInfo],
+) -> Posted:
+    """Post with one round trip (PostgreSQL); see ``_one_statement_sql``."""
+    params: list[Any] = list(header)
+    for row in plan:
+        params += (row.delta, row.account_id, row.shard)
+        if row.checked:
+            params.append(row.delta)
+    for m in moves:
+        params += (m.debit, m.credit, infos[m.debit].asset, m.amount)
+    sql = _one_statement_sql(tuple(row.checked for row in plan), len(moves))
+    txn_id, *after = cursor.one(sql, params)
+    reference, digest = header[0], header[2]
+    if txn_id is None:
+        return _replay(session, reference, digest)
+    balances_after: dict[int, int] = {}
+    for row, balance in zip(plan, after, strict=True):
+        if balance is None:
+            if row.checked:
+                raise InsufficientFunds(row.account_id)
+            raise UnknownAccount(f"Account {row.account_id} has no balance row {row.shard}.")
+        if row.single:
+            balances_after[row.account_id] = int(balance)
+    return Posted(int(txn_id), reference, True, balances_after)
+
+
+def _post_without_returning(
+    session: Session, cursor: DriverCursor, statements: _Statements, header: tuple[Any, ...],
+    plan: Sequence[_RowChange], moves: Sequence[Move], infos: Mapping[int, AccountInfo],
+) -> Posted:
+    """SQLite: post with statements that return no rows (``rowcount``, ``lastrowid``).
+
+    On SQLite 3.40 a ``RETURNING`` clause made each of these statements several times
+    dearer (an UPDATE of one row: 2 µs without, 11 µs with; benchmarks/README.md,
+    "Session 4"). The balance rows are updated one statement each in (account id,
+    shard) order, a checked debit only while the balance covers it, and the first row
+    not updated raises (the caller rolls back); the new balances of single-row
+    accounts are read back in one SELECT.
+    """
+    if cursor.run(statements.insert_transaction_plain, header) != 1:
+        return _replay(session, header[0], header[2])
+    txn_id = cursor.cursor.lastrowid
+    singles: list[int] = []
+    for row in plan:
+        if row.checked:
+            changed = cursor.run(statements.debit_checked_plain,
+                                 (-row.delta, row.account_id, -row.delta))
+        else:
+            changed = cursor.run(statements.add_plain, (row.delta, row.account_id, row.shard))
+        if changed != 1:
+            if row.checked:
+                raise InsufficientFunds(row.account_id)
+            raise UnknownAccount(f"Account {row.account_id} has no balance row {row.shard}.")
+        if row.single:
+            singles.append(row.account_id)
+    balances_after = dict(cursor.all(_single_balances_sql(len(singles)), singles)) if (
+        singles) else {}
+    rows = [(txn_id, m.debit, m.credit, infos[m.debit].asset, m.amount) for m in moves]
+    cursor.execute(statements.insert_posting, rows)
+    return Posted(int(txn_id), header[0], True, balances_after)
+
+
+@functools.lru_cache(maxsize=64)
+def _single_balances_sql(count: int) -> str:
+    """One point read per account, glued with UNION ALL: SQLite runs ``account_id IN
+    (?, ?)`` through an ephemeral table built per statement (7 µs for a transfer's two
+    rows against 4 µs; benchmarks/README.md, "Session 5"). Beyond
+    ``_UNION_READS`` accounts, the IN list (SQLite caps a compound SELECT at 500 terms)."""
+    if count > _UNION_READS:
+        marks = ", ".join(["?"] * count)
+        return ("SELECT account_id, balance FROM account_balances "
+                f"WHERE account_id IN ({marks}) AND shard = 0")
+    return " UNION ALL ".join(
+        ["SELECT account_id, balance FROM account_balances WHERE account_id = ? AND shard = 0"]
+        * count)
+
+
+_UNION_READS = 32
 
 
 def _replay(session: Session, reference: str, digest: str) -> Posted:
@@ -501,6 +754,107 @@ def _debit_sharded(cursor: DriverCursor, statements: _Statements, info: AccountI
             remaining -= take
         if remaining == 0:
             break
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One transaction of ``post_many``."""
+
+    reference: str
+    kind: str
+    moves: Sequence[Move]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def post_many(session: Session, entries: Sequence[Entry], *, held: Held) -> list[Posted]:
+    """Post many balanced transactions in a constant number of statements (batch jobs).
+
+    The same rules as ``post``, per entry (validation, fingerprint, one transaction per
+    unique reference, a replay returns ``created`` False and moves nothing, other
+    content raises ReferenceConflict); then ONE multi-row INSERT of the transactions,
+    ONE UPDATE of every balance row by the net of the created entries (in the global
+    order; rows that must not go negative are checked in the statement: a shortfall
+    raises InsufficientFunds and the caller rolls back), and the postings in one
+    executemany. Every account must be held by the caller (``hold``); sharded accounts
+    may only be credited (on their held shard). ``balances_after`` is left empty.
+    """
+    if not entries:
+        return []
+    if len({entry.reference for entry in entries}) != len(entries):
+        raise InvalidPosting("Each entry of one post_many needs its own reference.",
+                             param="reference")
+    digests = []
+    for entry in entries:
+        _validate_reference(entry.reference)
+        _validate_moves(entry.moves)
+        digests.append(fingerprint(entry.kind, entry.moves, dict(entry.metadata), None))
+    infos = account_infos(
+        session, {a for e in entries for m in e.moves for a in (m.debit, m.credit)})
+    for entry in entries:
+        for m in entry.moves:
+            if infos[m.debit].asset != infos[m.credit].asset:
+                raise AssetMismatch(param="postings")
+            if not (held.covers(m.debit) and held.covers(m.credit)):
+                raise InvalidPosting("post_many may only move accounts held with hold().")
+    conn = session.connection()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    inserted = conn.execute(
+        dialect.insert(transactions_t).on_conflict_do_nothing(index_elements=["reference"])
+        .returning(transactions_t.c.id, transactions_t.c.reference),
+        [{"reference": e.reference, "kind": e.kind, "fingerprint": d,
+          "metadata": dict(e.metadata), "reverses_id": None, "created_at": now}
+         for e, d in zip(entries, digests, strict=True)],
+    ).all()
+    ids = {reference: int(txn_id) for txn_id, reference in inserted}
+    posted: list[Posted] = []
+    deltas: dict[tuple[int, int], int] = {}
+    rows = []
+    for entry, digest in zip(entries, digests, strict=True):
+        txn_id = ids.get(entry.reference)
+        if txn_id is None:
+            posted.append(_replay(session, entry.reference, digest))
+            continue
+        posted.append(Posted(txn_id, entry.reference, True))
+        for account_id, delta in _net_deltas(entry.moves).items():
+            info = infos[account_id]
+            if info.shards > 1 and delta < 0:
+                raise InvalidPosting("post_many does not debit sharded accounts.")
+            key = (account_id, held.shards.get(account_id, 0) if info.shards > 1 else 0)
+            deltas[key] = deltas.get(key, 0) + delta
+        rows += [(txn_id, m.debit, m.credit, infos[m.debit].asset, m.amount)
+                 for m in entry.moves]
+    _apply_many(conn, {k: v for k, v in sorted(deltas.items()) if v})
+    if rows:  # executemany: batched into multi-row INSERTs by SQLAlchemy (insertmanyvalues)
+        keys = ("transaction_id", "debit_account_id", "credit_account_id", "asset", "amount")
+        conn.execute(insert(postings_t), [dict(zip(keys, r, strict=True)) for r in rows])
+    return posted
+
+
+def _apply_many(conn: Connection, deltas: Mapping[tuple[int, int], int]) -> None:
+    """One UPDATE of every (account, shard) row by its delta; checked where no overdraft."""
+    if not deltas:
+        return
+    pg = conn.dialect.name == "postgresql"
+    mark = "%s" if pg else "?"
+    cast_mark = f"CAST({mark} AS BIGINT)" if pg else mark
+    values = ", ".join(f"({cast_mark}, {cast_mark}, {cast_mark})" for _ in deltas)
+    sql = (
+        f"WITH v(account_id, shard, delta) AS (VALUES {values}) "
+        "UPDATE account_balances SET balance = account_balances.balance + v.delta FROM v "
+        "WHERE account_balances.account_id = v.account_id AND account_balances.shard = v.shard "
+        "AND (v.delta >= 0 OR account_balances.allow_negative "
+        "OR account_balances.balance + v.delta >= 0) RETURNING account_balances.account_id"
+    )
+    params = [x for (account_id, shard), delta in deltas.items()
+              for x in (account_id, shard, delta)]
+    cursor = DriverCursor(conn)
+    with cursor.wrapping(sql, params) as raw:
+        raw.execute(sql, params)
+        updated = {int(r[0]) for r in raw.fetchall()}
+    missing = {account_id for account_id, _ in deltas} - updated
+    if missing:
+        raise InsufficientFunds(min(missing))
 
 
 def reverse(

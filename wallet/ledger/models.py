@@ -24,6 +24,8 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +54,9 @@ class AccountBalance(Base):
     __tablename__ = "account_balances"
     __table_args__ = (
         CheckConstraint("allow_negative OR balance >= 0", name="no_overdraft"),
+        CheckConstraint("allow_positive OR balance <= 0", name="owe_only"),
+        # room on each page for in-place (HOT) updates: migration i12b_01
+        {"postgresql_with": {"fillfactor": 70}},
     )
 
     account_id: Mapped[int] = mapped_column(
@@ -60,12 +65,24 @@ class AccountBalance(Base):
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     allow_negative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False on accounts that may only owe (merchant debt): the balance stays <= 0.
+    allow_positive: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class LedgerTransaction(Base):
     """An immutable journal entry; corrections are new, linked transactions."""
 
     __tablename__ = "transactions"
+    __table_args__ = (
+        # Only the few transactions that reverse another are indexed (refunds,
+        # reversals): every posting inserts a transaction, and an index entry for
+        # each NULL would be one more index page written per posting (migration
+        # i12c_ledger_01). ``reverses_id = :x`` implies NOT NULL, so both engines
+        # use it for lookups.
+        Index("ix_transactions_reverses_id", "reverses_id",
+              sqlite_where=text("reverses_id IS NOT NULL"),
+              postgresql_where=text("reverses_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     reference: Mapped[str] = mapped_column(String(255), unique=True)
@@ -74,7 +91,7 @@ class LedgerTransaction(Base):
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     # The transaction this one reverses, in full or in part (refunds).
     reverses_id: Mapped[int | None] = mapped_column(
-        ForeignKey("transactions.id"), index=True, default=None
+        ForeignKey("transactions.id"), default=None
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -30,6 +30,18 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 FORBIDDEN_SCHEMES = frozenset({"javascript", "data", "file", "vbscript", "about", "blob"})
 
 
+# check_redirect_uri's rule as a pattern for the document (the function stays the judge).
+# After the authority: a path, a query, or both (RFC 3986 §3: ``https://host?x=1`` has an
+# empty path and a query; RFC 6749 §3.1.2 allows a query, kept when the code is added);
+# never a fragment.
+REDIRECT_URI = validate.Regexp(
+    r"^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?][^#\s\x00-\x1f\x7f-\x9f]*)?"
+    r"|http://(127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?([/?][^#\s\x00-\x1f\x7f-\x9f]*)?"
+    r"|[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:/[^#\s\x00-\x1f\x7f-\x9f]*)$",
+    error="Use https, a loopback http URI, or a reverse-domain custom scheme such as "
+          "com.example.app:/callback.")
+
+
 def check_redirect_uri(uri: str) -> None:
     """https anywhere; http only to a loopback IP; or a private-use scheme in
     reverse-domain form such as ``com.example.app:/callback`` (RFC 8252 §7)."""
@@ -101,7 +113,8 @@ class KycIn(Schema):
 class AppIn(Schema):
     name = Text(required=True, min_length=1, max_length=200)
     redirect_uris = fields.List(
-        Text(max_length=2000, min_length=1, validate=check_redirect_uri), required=True,
+        Text(max_length=2000, min_length=1, validate=[REDIRECT_URI, check_redirect_uri]),
+        required=True,
         validate=validate.Length(min=1, max=10))
 
 
@@ -212,11 +225,17 @@ def _key_dict(key: ApiKey) -> dict[str, Any]:
             "created_at": key.created_at, "revoked_at": key.revoked_at}
 
 
+class KycOut(Schema):
+    object = fields.String(required=True)
+    id = fields.String(required=True)
+    kyc_status = fields.String(required=True)
+
+
 @blp.route("/merchants/<string:merchant_id>/kyc")
 class MerchantKyc(MethodView):
     @closed_loop("admin")
     @blp.arguments(KycIn)
-    @blp.response(200)
+    @blp.response(200, KycOut)
     def post(self, data: dict[str, Any], merchant_id: str) -> dict[str, Any]:
         """Record the merchant's identity check; payouts need ``verified``."""
         merchant = service.set_kyc(db.session(), merchant_id, data["status"])
@@ -280,6 +299,44 @@ class Counters(MethodView):
         stmt = select(Counter).where(Counter.merchant_id == principal().merchant_id)
         return page(db.session(), stmt, Counter, limit=args["limit"],
                     starting_after=args.get("starting_after"))
+
+
+class CounterKeyRevoked(Schema):
+    object = fields.String(required=True)
+    counter_id = fields.String(required=True)
+    revoked_keys = fields.List(fields.String(), required=True)
+
+
+def _revoked(counter_id: str, keys: list[ApiKey]) -> dict[str, Any]:
+    return {"object": "counter_key_revocation", "counter_id": counter_id,
+            "revoked_keys": [k.id for k in keys]}
+
+
+@blp.route("/counters/<string:counter_id>/key")
+class CounterKey(MethodView):
+    @requires("merchant")
+    @blp.doc(**MERCHANT)
+    @blp.response(200, CounterKeyRevoked)
+    def delete(self, counter_id: str) -> dict[str, Any]:
+        """Revoke the counter's key (a lost tablet): it stops working at once."""
+        who = principal()
+        merchant_id = who.merchant_id or ""
+        keys = service.revoke_counter_key(db.session(), merchant_id, counter_id,
+                                          actor=f"merchant:{who.key_id}")
+        return _revoked(counter_id, keys)
+
+
+@blp.route("/merchants/<string:merchant_id>/counters/<string:counter_id>/key")
+class OperatorCounterKey(MethodView):
+    @requires("admin")
+    @blp.doc(**ADMIN)
+    @blp.response(200, CounterKeyRevoked)
+    def delete(self, merchant_id: str, counter_id: str) -> dict[str, Any]:
+        """The operator revokes a merchant's counter key; it stops working at once."""
+        _merchant(merchant_id)
+        keys = service.revoke_counter_key(db.session(), merchant_id, counter_id,
+                                          actor=f"operator:{principal().key_id}")
+        return _revoked(counter_id, keys)
 
 
 def register(app: Flask, api: Api) -> None:

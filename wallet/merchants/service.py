@@ -23,14 +23,23 @@ def create_merchant(session: Session, name: str) -> Merchant:
     return merchant
 
 
-def set_kyc(session: Session, merchant_id: str, status: str) -> Merchant:
+def get_merchant(session: Session, merchant_id: str, *, param: str = "merchant_id") -> Merchant:
+    """The merchant, or 404 ``merchant_not_found`` naming ``param``."""
     merchant = session.get(Merchant, merchant_id)
     if merchant is None:
-        raise NotFound("No such merchant.", code="merchant_not_found", param="id")
+        raise NotFound("No such merchant.", code="merchant_not_found", param=param)
+    return merchant
+
+
+def set_kyc(session: Session, merchant_id: str, status: str) -> Merchant:
+    merchant = get_merchant(session, merchant_id, param="id")
     if status not in ("pending", "verified", "rejected"):
         raise InvalidRequest("status is verified, rejected or pending.", param="status")
     merchant.kyc_status = status
     session.flush()
+    from wallet.risk.service import record_kyc
+
+    record_kyc(session, merchant_id, status)
     return merchant
 
 
@@ -81,6 +90,25 @@ def key_for_secret(session: Session, secret: str) -> ApiKey:
     if key is None or key.revoked_at is not None:
         raise AuthenticationError("The API key is invalid or revoked.", code="invalid_api_key")
     return key
+
+
+def revoke_counter_key(session: Session, merchant_id: str, counter_id: str,
+                       actor: str) -> list[ApiKey]:
+    """Revoke every live key of a merchant's counter (a lost tablet); they stop at once."""
+    counter = session.get(Counter, counter_id)
+    if counter is None or counter.merchant_id != merchant_id:
+        raise NotFound("No such counter.", code="counter_not_found", param="counter_id")
+    keys = list(session.scalars(select(ApiKey).where(
+        ApiKey.counter_id == counter_id, ApiKey.kind == "counter")))
+    now = utcnow()
+    for key in keys:
+        key.revoked_at = key.revoked_at or now
+    session.flush()
+    from wallet.risk.service import audit
+
+    audit(session, "counter_key.revoked", counter_id, actor, now=now,
+          detail={"merchant_id": merchant_id, "keys": [k.id for k in keys]})
+    return keys
 
 
 def revoke_key(session: Session, key_id: str) -> ApiKey:

@@ -19,7 +19,16 @@ from urllib.parse import urlencode
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, Response, current_app, g, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 from flask_smorest import Api
@@ -31,12 +40,12 @@ from wallet.errors import NotFound, PermissionDenied
 from wallet.extensions import limiter
 from wallet.merchants.models import App, Merchant
 from wallet.oauth import server as oauth_server
-from wallet.oauth.models import DEFAULT_SCOPE, OAuthGrant
+from wallet.oauth.models import ALL_SCOPES, DEFAULT_SCOPE, OAuthGrant
 from wallet.oauth.server import server
 from wallet.oauth.service import mint_access_token, revoke_grant
 from wallet.people.models import User
 from wallet.web.auth import current_principal, principal, requires
-from wallet.web.docs import security
+from wallet.web.docs import add_path, security
 from wallet.web.fields import PositiveInt64, Text, looks_like_id
 from wallet.web.headers import CSP, talisman
 from wallet.web.json_body import Blueprint
@@ -50,7 +59,20 @@ SCOPE_TEXT = {
     "wallet:read": "See your wallet balance and history",
     "purchases:write": "Spend your credits on purchases from this merchant, within the "
                        "limits you set below",
+    "subscriptions:write": "Start and manage subscriptions to this merchant's plans, "
+                           "charged in credits every period until you cancel",
 }
+
+
+def _recurring_plans(merchant_id: str, scope: str) -> list[dict[str, Any]]:
+    """The recurring amounts a person agrees to be asked for (scope subscriptions:write)."""
+    if "subscriptions:write" not in scope.split():
+        return []
+    from wallet.subscriptions.service import plans_query
+
+    plans = db.session.scalars(plans_query(merchant_id, include_archived=False).limit(20))
+    return [{"name": p.name, "amount": p.amount, "interval": p.interval,
+             "trial_days": p.trial_days} for p in plans]
 
 
 def _token_limit() -> str:
@@ -108,7 +130,7 @@ def authorize() -> ResponseReturnValue:
         grant = server.get_consent_grant(end_user=user)
     except OAuth2Error as error:
         if getattr(error, "redirect_uri", None):
-            return server.handle_error_response(None, error)
+            return oauth_server.with_issuer(server.handle_error_response(None, error))
         return _error_page(error)
     except ValueError:  # Authlib refuses to echo control characters in its errors
         return _error_page(InvalidRequestError("The request has invalid characters."))
@@ -123,6 +145,7 @@ def authorize() -> ResponseReturnValue:
         "user_email": user.email, "action": request.full_path.rstrip("?"),
         "scope_descriptions": [SCOPE_TEXT[s] for s in grant.request.scope.split()
                                if s in SCOPE_TEXT],
+        "recurring_plans": _recurring_plans(app.merchant_id, grant.request.scope),
         "per_purchase_cap": existing.per_purchase_cap if existing else None,
         "daily_cap": existing.daily_cap if existing else None, "error": None,
     }
@@ -138,8 +161,8 @@ def authorize() -> ResponseReturnValue:
             page_html = render_template("oauth/authorize.html", **context)
             return _no_framing(Response(page_html, status=400))
     g.oauth_caps = caps
-    return server.create_authorization_response(grant=grant,
-                                                grant_user=user if approved else None)
+    return oauth_server.with_issuer(server.create_authorization_response(
+        grant=grant, grant_user=user if approved else None))
 
 
 def _invalid_characters() -> Response:
@@ -148,20 +171,12 @@ def _invalid_characters() -> Response:
         None, InvalidRequestError("The request has invalid characters."))
 
 
-def _commit_revocations(response: Response) -> Response:
-    if response.status_code >= 400 and g.get("oauth_commit_on_error"):
-        # A detected token replay revoked the grant: that must stick even
-        # though the answer is an error (the request commit point rolls back).
-        db.session.commit()
-    return response
-
-
 @web.post("/token")
 @limiter.limit(_token_limit, scope="oauth-token")
 def token() -> ResponseReturnValue:
     """Authorization code (with PKCE verifier) or refresh token → token pair."""
     try:
-        return _commit_revocations(server.create_token_response())
+        return server.create_token_response()
     except OAuth2Error as error:
         return server.handle_error_response(None, error)
     except ValueError:
@@ -178,6 +193,17 @@ def revoke() -> ResponseReturnValue:
         return server.handle_error_response(None, error)
     except ValueError:
         return _invalid_characters()
+
+
+well_known = FlaskBlueprint("oauth_metadata", __name__)
+
+
+@well_known.get("/.well-known/oauth-authorization-server")
+def authorization_server_metadata() -> Response:
+    """RFC 8414 metadata: endpoints, PKCE S256, public clients, RFC 9207 ``iss``."""
+    response = jsonify(oauth_server.metadata())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 # --- connected apps ---------------------------------------------------------------
@@ -272,9 +298,13 @@ class ConnectionResource(MethodView):
             raise PermissionDenied("Only the person, signed in, changes an app's caps.",
                                    code="session_required")
         grant = _connection(connection_id)
+        db.session.refresh(grant, with_for_update=True)
+        before = (grant.per_purchase_cap, grant.daily_cap)
         for name in ("per_purchase_cap", "daily_cap"):
             if name in data:
                 setattr(grant, name, data[name])
+        if (grant.per_purchase_cap, grant.daily_cap) != before:
+            grant.version += 1  # signed tokens carry the caps: the old ones stop at once
         grant.updated_at = utcnow()
         db.session.flush()
         return _describe(grant)
@@ -292,11 +322,15 @@ class ConnectionResource(MethodView):
 # --- token exchange (operator) ------------------------------------------------------
 
 
+SCOPE_CHOICE = "|".join(ALL_SCOPES.split())
+
+
 class TokenIn(Schema):
     app_id = Text(required=True, min_length=1, max_length=64)
     per_purchase_cap = PositiveInt64(allow_none=True)
     daily_cap = PositiveInt64(allow_none=True)
-    scope = Text(max_length=200, load_default=DEFAULT_SCOPE)
+    scope = Text(max_length=200, load_default=DEFAULT_SCOPE, validate=validate.Regexp(
+        rf"^({SCOPE_CHOICE})( ({SCOPE_CHOICE}))*$", error="Unknown scope."))
     expires_in = fields.Integer(strict=True, load_default=3600,
                                 validate=validate.Range(min=60, max=86400))
 
@@ -330,8 +364,114 @@ class UserTokens(MethodView):
                 "connection_id": record.grant_id}
 
 
+# --- the OAuth endpoints in the OpenAPI document ----------------------------------------
+
+OAUTH_ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string", "description": "RFC 6749 §5.2 error code, e.g. "
+                                               "`invalid_grant`."},
+    "error_description": {"type": "string"}, "error_uri": {"type": "string"}}}
+OAUTH_ERROR_ANSWER = {"description": "RFC 6749 §5.2 error.",
+                      "content": {"application/json": {"schema": OAUTH_ERROR}}}
+FORM = "application/x-www-form-urlencoded"
+HTML = {"text/html": {"schema": {"type": "string"}}}
+REDIRECT = {"description": "To the app's redirect URI with `code` (or `error`), `state` and "
+                           "`iss` (RFC 9207); or to /signin when no one is signed in.",
+            "headers": {"Location": {"schema": {"type": "string"}}}}
+AUTHORIZE_PARAMETERS = [
+    {"in": "query", "name": name, "required": required, "schema": schema}
+    for name, required, schema in (
+        ("response_type", True, {"type": "string", "enum": ["code"]}),
+        ("client_id", True, {"type": "string"}),
+        ("redirect_uri", True, {"type": "string"}),
+        ("scope", False, {"type": "string"}),
+        ("state", False, {"type": "string"}),
+        ("code_challenge", True, {"type": "string"}),
+        ("code_challenge_method", True, {"type": "string", "enum": ["S256"]}),
+    )
+]
+TOKEN_RESPONSE = {"type": "object", "required": ["access_token", "token_type", "expires_in"],
+                  "properties": {"access_token": {"type": "string"},
+                                 "token_type": {"type": "string", "enum": ["Bearer"]},
+                                 "expires_in": {"type": "integer"},
+                                 "refresh_token": {"type": "string"},
+                                 "scope": {"type": "string"}}}
+METADATA = {"type": "object", "required": ["issuer", "authorization_endpoint",
+                                           "token_endpoint", "response_types_supported"],
+            "additionalProperties": True,
+            "properties": {"issuer": {"type": "string"},
+                           "authorization_endpoint": {"type": "string"},
+                           "token_endpoint": {"type": "string"},
+                           "revocation_endpoint": {"type": "string"},
+                           "scopes_supported": {"type": "array", "items": {"type": "string"}},
+                           "response_types_supported": {"type": "array",
+                                                        "items": {"type": "string"}},
+                           "grant_types_supported": {"type": "array",
+                                                     "items": {"type": "string"}},
+                           "code_challenge_methods_supported": {"type": "array",
+                                                                "items": {"type": "string"}},
+                           "authorization_response_iss_parameter_supported": {
+                               "type": "boolean"}}}
+OPENAPI_PATHS: dict[str, dict[str, Any]] = {
+    "/.well-known/oauth-authorization-server": {"get": {
+        "operationId": "getAuthorizationServerMetadata", "tags": ["oauth"],
+        "summary": "RFC 8414 authorization server metadata (discovery).",
+        "responses": {"200": {"description": "The metadata.",
+                              "content": {"application/json": {"schema": METADATA}}}}}},
+    "/oauth/authorize": {
+        "get": {"operationId": "getAuthorize", "tags": ["oauth"],
+                "summary": "The consent page (authorization code with PKCE S256).",
+                "parameters": AUTHORIZE_PARAMETERS,
+                "responses": {"200": {"description": "The consent page.", "content": HTML},
+                              "303": REDIRECT, "302": REDIRECT,
+                              "400": {"description": "An error page (no redirect URI to "
+                                                     "answer to).", "content": HTML}}},
+        "post": {"operationId": "postAuthorize", "tags": ["oauth"],
+                 "summary": "The signed-in person approves or denies (the consent form).",
+                 "parameters": AUTHORIZE_PARAMETERS,
+                 "requestBody": {"required": True, "content": {FORM: {"schema": {
+                     "type": "object", "required": ["decision"], "properties": {
+                         "decision": {"type": "string", "enum": ["approve", "deny"]},
+                         "per_purchase_cap": {"type": "string"},
+                         "daily_cap": {"type": "string"},
+                         "csrf_token": {"type": "string"}}}}}},
+                 "responses": {"200": {"description": "The consent page.", "content": HTML},
+                               "302": REDIRECT, "303": REDIRECT,
+                               "400": {"description": "An error page.", "content": HTML}}},
+    },
+    "/oauth/token": {"post": {
+        "operationId": "postToken", "tags": ["oauth"],
+        "summary": "Authorization code (with the PKCE verifier) or refresh token -> tokens.",
+        "requestBody": {"required": True, "content": {FORM: {"schema": {
+            "type": "object", "required": ["grant_type", "client_id"], "properties": {
+                "grant_type": {"type": "string",
+                               "enum": ["authorization_code", "refresh_token"]},
+                "client_id": {"type": "string"}, "code": {"type": "string"},
+                "redirect_uri": {"type": "string"}, "code_verifier": {"type": "string"},
+                "refresh_token": {"type": "string"}, "scope": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "A token pair (RFC 6749 §5.1).",
+                              "content": {"application/json": {"schema": TOKEN_RESPONSE}}},
+                      "400": OAUTH_ERROR_ANSWER, "401": OAUTH_ERROR_ANSWER}}},
+    "/oauth/revoke": {"post": {
+        "operationId": "postRevoke", "tags": ["oauth"],
+        "summary": "RFC 7009: revoke an access or refresh token (200 even when unknown).",
+        "requestBody": {"required": True, "content": {FORM: {"schema": {
+            "type": "object", "required": ["token", "client_id"], "properties": {
+                "token": {"type": "string"}, "client_id": {"type": "string"},
+                "token_type_hint": {"type": "string",
+                                    "description": "`access_token` or `refresh_token`; "
+                                                   "any other value is ignored."}}}}}},
+        "responses": {"200": {"description": "Revoked, or unknown.",
+                              "content": {"application/json": {"schema": {
+                                  "type": "object"}}}},
+                      "400": OAUTH_ERROR_ANSWER, "401": OAUTH_ERROR_ANSWER}}},
+}
+
+
 def register(app: Flask, api: Api) -> None:
     """The authorization server, its /oauth pages and the connections API."""
     oauth_server.init_app(app)
     api.register_blueprint(blp)
     app.register_blueprint(web)
+    app.register_blueprint(well_known)
+    for path, operations in OPENAPI_PATHS.items():
+        add_path(api, path, operations)

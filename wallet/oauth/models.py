@@ -10,12 +10,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet.db import Base, BigIntPK, UTCDateTime, utcnow
 
 DEFAULT_SCOPE = "wallet:read purchases:write"
+# Every scope an app may ask for, in canonical order (subscriptions: opt-in, never default).
+ALL_SCOPES = "wallet:read purchases:write subscriptions:write"
 
 
 class OAuthGrant(Base):
@@ -42,6 +52,9 @@ class OAuthGrant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # moves whenever the grant changes (revoked, re-opened, caps or scope): signed access
+    # tokens carry the version they were issued at and stop working when it moves
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     def as_principal_grant(self) -> dict[str, Any]:
         return {"grant_id": self.id, "scope": self.scope,

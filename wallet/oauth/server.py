@@ -5,7 +5,10 @@ Apps are public clients: no secret, ``token_endpoint_auth_method=none``.
 Redirect URIs match exactly, except that a loopback IP redirect
 (``http://127.0.0.1/…``, ``http://[::1]/…``) accepts any port (RFC 8252 §7.3).
 A refresh token works once: using it rotates it, and presenting a rotated one
-again revokes the whole grant (every token of that person and app).
+again revokes the whole grant (every token of that person and app). A refresh may
+ask for fewer scopes (RFC 6749 §6): the new access token has them, but the grant
+keeps what the person approved, so a later refresh can ask for all of it again.
+Revocation ignores a ``token_type_hint`` it does not know (RFC 7009 §2.1).
 An authorization code works once; presenting it again revokes the grant too.
 """
 
@@ -17,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, grants
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -28,16 +32,18 @@ from sqlalchemy import select
 from wallet.db import db, utcnow
 from wallet.ids import secret_digest
 from wallet.merchants.models import App
-from wallet.oauth.models import DEFAULT_SCOPE, OAuthCode, OAuthGrant, OAuthToken
+from wallet.oauth.models import ALL_SCOPES, DEFAULT_SCOPE, OAuthCode, OAuthGrant, OAuthToken
 from wallet.oauth.service import (
     SUPPORTED_SCOPES,
     new_access_token,
     new_refresh_token,
     revoke_grant,
+    signed_access_token,
     store_token,
     upsert_grant,
 )
 from wallet.people.models import User
+from wallet.web.requests import keep_writes_on_error
 
 ACCESS_TOKEN_TTL = 900          # 15 minutes
 REFRESH_TOKEN_TTL = 30 * 86400  # 30 days
@@ -83,7 +89,7 @@ class AppClient(ClientMixin):
         wanted = set(scope.split())
         if not wanted or not wanted <= SUPPORTED_SCOPES:
             return None
-        return " ".join(s for s in DEFAULT_SCOPE.split() if s in wanted)
+        return " ".join(s for s in ALL_SCOPES.split() if s in wanted)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         return any(redirect_uri_matches(uri, redirect_uri) for uri in self.app.redirect_uris)
@@ -115,16 +121,20 @@ class CodeRecord:
 
 
 class TokenRecord:
-    """Authlib's view of a stored token (for refresh and revocation)."""
+    """Authlib's view of a stored token (for refresh and revocation).
 
-    def __init__(self, row: OAuthToken) -> None:
+    ``scope`` is what a refresh may ask for: the grant's, not this token's (which a
+    narrowing refresh made smaller)."""
+
+    def __init__(self, row: OAuthToken, scope: str | None = None) -> None:
         self.row = row
+        self.scope = scope or row.scope
 
     def check_client(self, client: AppClient) -> bool:
         return bool(self.row.app_id == client.get_client_id())
 
     def get_scope(self) -> str:
-        return self.row.scope
+        return self.scope
 
     def get_expires_in(self) -> int:
         return int((self.row.expires_at - self.row.created_at).total_seconds())
@@ -137,11 +147,6 @@ class TokenRecord:
 
     def get_user(self) -> User | None:
         return db.session.get(User, self.row.user_id)
-
-
-def keep_writes_on_error() -> None:
-    """Ask the view to commit even though the response is an error (a revocation)."""
-    g.oauth_commit_on_error = True
 
 
 class S256Only(CodeChallenge):
@@ -229,7 +234,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         expired = row.refresh_expires_at is not None and row.refresh_expires_at <= utcnow()
         if row.revoked_at is not None or expired or grant is None or grant.revoked_at:
             return None
-        return TokenRecord(row)
+        return TokenRecord(row, scope=grant.scope)
 
     def authenticate_user(self, refresh_token: TokenRecord) -> User | None:
         return refresh_token.get_user()
@@ -243,10 +248,15 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
 class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = ["none"]
 
+    def check_params(self, request: Any, client: Any) -> None:
+        """``token`` is required; an unknown hint is ignored, not refused (RFC 7009 §2.1)."""
+        if "token" not in request.form:
+            raise InvalidRequestError()
+
     def query_token(self, token_string: str, token_type_hint: str | None) -> TokenRecord | None:
         digest = secret_digest(token_string)
         column_order = [OAuthToken.access_digest, OAuthToken.refresh_digest]
-        if token_type_hint == "refresh_token":  # noqa: S105  (a hint name)
+        if token_type_hint == "refresh_token":  # noqa: S105  (a hint name; others ignored)
             column_order.reverse()
         for column in column_order:
             row = db.session.scalar(select(OAuthToken).where(column == digest))
@@ -275,6 +285,10 @@ def _save_token(token: dict[str, Any], request: Any) -> None:
                              scope=code.scope, per_purchase_cap=code.per_purchase_cap,
                              daily_cap=code.daily_cap, replace_caps=True)
     assert grant is not None  # tokens reference their grant
+    # the generator's opaque access token becomes a signed one (wallet.oauth.access_tokens)
+    token["access_token"] = signed_access_token(db.session(), grant,
+                                                expires_in=token["expires_in"],
+                                                scope=token.get("scope") or None)
     store_token(db.session(), grant, access_token=token["access_token"],
                 refresh_token=token.get("refresh_token"), expires_in=token["expires_in"],
                 scope=token.get("scope") or None,
@@ -287,6 +301,39 @@ def _expires_in(client: Any, grant_type: str) -> int:
 
 
 server = AuthorizationServer()
+
+
+def issuer() -> str:
+    """This server's issuer identifier (RFC 8414 §2): ``WALLET_BASE_URL``."""
+    return str(current_app.config["BASE_URL"]).rstrip("/")
+
+
+def metadata() -> dict[str, Any]:
+    """RFC 8414 authorization server metadata (what AppAuth-style clients discover)."""
+    base = issuer()
+    return {
+        "issuer": base,
+        "authorization_endpoint": f"{base}/oauth/authorize",
+        "token_endpoint": f"{base}/oauth/token",
+        "revocation_endpoint": f"{base}/oauth/revoke",
+        "scopes_supported": ALL_SCOPES.split(),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["none"],
+        "revocation_endpoint_auth_methods_supported": ["none"],
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": True,
+        "service_documentation": f"{base}/v1/docs",
+    }
+
+
+def with_issuer(response: Any) -> Any:
+    """RFC 9207: every authorization response redirected to the app names its issuer."""
+    location = response.headers.get("Location")
+    if response.status_code in (301, 302, 303, 307) and location:
+        response.headers["Location"] = add_params_to_uri(location, {"iss": issuer()})
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -26,15 +26,18 @@ from sqlalchemy import select
 
 from wallet.db import db
 from wallet.errors import InvalidRequest, NotFound
-from wallet.payouts import service
+from wallet.merchants.service import get_merchant
+from wallet.payouts import schemas, service
 from wallet.payouts.config import PayoutConfig, load_payout_config
 from wallet.payouts.models import SCHEDULES, Payout, PayoutBatch
 from wallet.payouts.reports import fee_report
+from wallet.risk.service import PayoutHeld
 from wallet.web.auth import closed_loop, principal
 from wallet.web.fields import Text
 from wallet.web.idempotency import idempotent
 from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
+from wallet.web.requests import keep_writes_on_error
 
 blp = Blueprint("payouts", __name__, url_prefix="/v1",
                 description="Merchant earnings, payout settings, payouts and fee reports")
@@ -55,7 +58,8 @@ def payout_config() -> PayoutConfig:
 
 
 def _config_key(config: Any) -> tuple[Any, ...]:
-    return tuple(sorted((k, str(v)) for k, v in config.items() if k.startswith("PAYOUT_")))
+    return tuple(sorted((k, str(v)) for k, v in config.items()
+                        if k.startswith(("PAYOUT_", "RISK_"))))
 
 
 def payout_dir() -> Path:
@@ -68,7 +72,7 @@ def _merchant_scope(merchant_id: str | None = None) -> str | None:
     if caller.kind == "merchant":
         return caller.merchant_id
     if merchant_id is not None:
-        service.ensure_merchant(db.session(), merchant_id)
+        get_merchant(db.session(), merchant_id)
     return merchant_id
 
 
@@ -108,7 +112,7 @@ class EmptyIn(Schema):
 @blp.route("/balance")
 class Balance(MethodView):
     @closed_loop("merchant")
-    @blp.response(200)
+    @blp.response(200, schemas.BalanceOut)
     def get(self) -> dict[str, Any]:
         """Earnings (credits) pending, available and in transit, and their money value."""
         merchant_id = principal().merchant_id
@@ -119,7 +123,7 @@ class Balance(MethodView):
 @blp.route("/payout_settings")
 class PayoutSettings(MethodView):
     @closed_loop("merchant")
-    @blp.response(200)
+    @blp.response(200, schemas.SettingsOut)
     def get(self) -> dict[str, Any]:
         merchant_id = principal().merchant_id
         assert merchant_id is not None
@@ -127,7 +131,7 @@ class PayoutSettings(MethodView):
 
     @closed_loop("merchant")
     @blp.arguments(SettingsIn)
-    @blp.response(200)
+    @blp.response(200, schemas.SettingsOut)
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
         """Bank account (IBAN checked with schwifty), holder name and schedule."""
         merchant_id = principal().merchant_id
@@ -141,7 +145,7 @@ class PayoutSettings(MethodView):
 @blp.route("/payouts/eligibility")
 class Eligibility(MethodView):
     @closed_loop("merchant")
-    @blp.response(200)
+    @blp.response(200, schemas.EligibilityOut)
     def get(self) -> dict[str, Any]:
         """Whether a payout can be made now, and every reason why not."""
         merchant_id = principal().merchant_id
@@ -155,7 +159,7 @@ class Eligibility(MethodView):
 class Payouts(MethodView):
     @closed_loop("merchant", "admin")
     @blp.arguments(PayoutListArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.PayoutList)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """The merchant's payouts (operator: all, or ``?merchant_id=``), oldest first."""
         merchant_id = _merchant_scope(args.get("merchant_id"))
@@ -173,20 +177,27 @@ class Payouts(MethodView):
     @closed_loop("merchant")
     @idempotent
     @blp.arguments(EmptyIn)
-    @blp.response(201)
+    @blp.response(201, schemas.PayoutOut)
     def post(self, _data: dict[str, Any]) -> dict[str, Any]:
         """Request a payout of the available earnings now, under the rules of a run."""
         merchant_id = principal().merchant_id
         assert merchant_id is not None
         config = payout_config()
-        payout = service.request_payout(db.session(), config, merchant_id)
+        try:
+            payout = service.request_payout(db.session(), config, merchant_id)
+        except PayoutHeld:
+            # Refused by a risk rule: what the request wrote up to the refusal stays, above
+            # all the concentration rule's review and its audit record (else the operator
+            # never sees it and the next request finds none and opens it again).
+            keep_writes_on_error()
+            raise
         return service.payout_view(config, payout)
 
 
 @blp.route("/payouts/<string:payout_id>")
 class PayoutItem(MethodView):
     @closed_loop("merchant", "admin")
-    @blp.response(200)
+    @blp.response(200, schemas.PayoutOut)
     def get(self, payout_id: str) -> dict[str, Any]:
         caller = principal()
         payout = service.get_payout(
@@ -199,7 +210,7 @@ class PayoutCancel(MethodView):
     @closed_loop("merchant", "admin")
     @idempotent
     @blp.arguments(EmptyIn)
-    @blp.response(200)
+    @blp.response(200, schemas.PayoutOut)
     def post(self, _data: dict[str, Any], payout_id: str) -> dict[str, Any]:
         """Cancel a pending payout (not yet sent to the bank): its value returns."""
         caller = principal()
@@ -214,7 +225,7 @@ class PayoutCancel(MethodView):
 class FeeReport(MethodView):
     @closed_loop("merchant", "admin")
     @blp.arguments(ReportArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, schemas.FeeReportOut)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Per month: payout fees paid beside what card charges would have cost."""
         merchant_id = _merchant_scope(args.get("merchant_id"))
@@ -227,7 +238,7 @@ class FeeReport(MethodView):
 @blp.route("/payout_config")
 class PayoutConfigView(MethodView):
     @closed_loop("admin")
-    @blp.response(200)
+    @blp.response(200, schemas.PayoutConfigOut)
     def get(self) -> dict[str, Any]:
         """The payout settings in force (``WALLET_PAYOUT_*``)."""
         return {"object": "payout_config", **payout_config().as_dict()}
@@ -238,7 +249,7 @@ class PayoutRuns(MethodView):
     @closed_loop("admin")
     @idempotent
     @blp.arguments(EmptyIn)
-    @blp.response(201)
+    @blp.response(201, schemas.PayoutRunOut)
     def post(self, _data: dict[str, Any]) -> dict[str, Any]:
         """Run one payout batch now (as ``flask payouts run``)."""
         result = service.run_payouts(db.session(), payout_config(), out_dir=payout_dir())
@@ -255,7 +266,7 @@ def _batch(batch_id: str) -> PayoutBatch:
 @blp.route("/payout_batches/<string:batch_id>")
 class BatchItem(MethodView):
     @closed_loop("admin")
-    @blp.response(200)
+    @blp.response(200, schemas.BatchOut)
     def get(self, batch_id: str) -> dict[str, Any]:
         return service.batch_view(_batch(batch_id))
 
@@ -264,7 +275,7 @@ class BatchItem(MethodView):
 class BatchSubmit(MethodView):
     @closed_loop("admin")
     @blp.arguments(EmptyIn)
-    @blp.response(200)
+    @blp.response(200, schemas.BatchOut)
     def post(self, _data: dict[str, Any], batch_id: str) -> dict[str, Any]:
         """Mark the batch's pending payouts submitted (the file went to the bank)."""
         batch = service.submit_batch(db.session(), payout_config(), batch_id)
@@ -274,6 +285,9 @@ class BatchSubmit(MethodView):
 @blp.route("/payout_batches/<string:batch_id>/pain001")
 class BatchPain001(MethodView):
     @closed_loop("admin")
+    @blp.doc(responses={"200": {"description": "The batch's SEPA credit transfer file "
+                                "(pain.001.001.03).",
+                                "content": {"application/xml": {"schema": {"type": "string"}}}}})
     def get(self, batch_id: str) -> Response:
         batch = _batch(batch_id)
         if batch.pain001 is None:
@@ -285,6 +299,8 @@ class BatchPain001(MethodView):
 @blp.route("/payout_batches/<string:batch_id>/csv")
 class BatchCsv(MethodView):
     @closed_loop("admin")
+    @blp.doc(responses={"200": {"description": "The batch as CSV (one payout a line).",
+                                "content": {"text/csv": {"schema": {"type": "string"}}}}})
     def get(self, batch_id: str) -> Response:
         batch = _batch(batch_id)
         return Response(batch.csv, mimetype="text/csv", headers={
@@ -295,7 +311,7 @@ class BatchCsv(MethodView):
 class PayoutStatus(MethodView):
     @closed_loop("admin")
     @blp.arguments(StatusIn)
-    @blp.response(200)
+    @blp.response(200, schemas.PayoutOut)
     def post(self, data: dict[str, Any], payout_id: str) -> dict[str, Any]:
         """Operator: submitted, paid, failed (value returns, reason kept) or canceled."""
         config = payout_config()
@@ -307,7 +323,10 @@ class PayoutStatus(MethodView):
 @blp.route("/payout_status_imports")
 class StatusImport(MethodView):
     @closed_loop("admin")
-    @blp.response(200)
+    @blp.doc(requestBody={"required": True, "content": {
+        "text/csv": {"schema": {"type": "string", "minLength": 1}},
+        "application/xml": {"schema": {"type": "string", "minLength": 1}}}})
+    @blp.response(200, schemas.StatusImportOut)
     def post(self) -> dict[str, Any]:
         """A bank status file as the raw body: CSV (payout_id,status,reason) or camt.054."""
         data = request.get_data(cache=False)

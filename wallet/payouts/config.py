@@ -9,11 +9,12 @@ whole number of credits and the ledger stays exact.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wallet.money import PayoutRate, exponent, format_money
 from wallet.payouts.sepa import DebtorAccount
+from wallet.risk.config import RiskConfig, load_risk_config
 
 DEFAULTS: dict[str, Any] = {
     "PAYOUT_HOLD_DAYS": 7,
@@ -48,6 +49,8 @@ class PayoutConfig:
     card_fee_fixed: int
     debtor: DebtorAccount
     execution_days: int
+    # the payout rules of wallet.risk (bank-change lock, first-payout hold, ...)
+    risk: RiskConfig = field(default_factory=RiskConfig)
 
     @property
     def currency(self) -> str:
@@ -77,6 +80,7 @@ class PayoutConfig:
             "debtor": {"name": self.debtor.name, "iban": self.debtor.iban,
                        "bic": self.debtor.bic},
             "execution_days": self.execution_days,
+            "risk": self.risk.as_dict(),
         }
 
 
@@ -109,6 +113,7 @@ def load_payout_config(settings: Mapping[str, Any]) -> PayoutConfig:
             settings.get("PAYOUT_DEBTOR_BIC", DEFAULTS["PAYOUT_DEBTOR_BIC"]) or None,
         ),
         execution_days=_int(settings, "PAYOUT_EXECUTION_DAYS", 0),
+        risk=load_risk_config(settings),
     )
     _check(config)
     return config

@@ -23,7 +23,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, literal, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
 from wallet.ledger.core import Move, hold
@@ -38,11 +38,8 @@ transactions_t = cast(Table, LedgerTransaction.__table__)
 postings_t = cast(Table, Posting.__table__)
 payout_accounts_t = cast(Table, PayoutAccount.__table__)
 
-EARNING_KINDS = (Kind.MERCHANT_PENDING, Kind.MERCHANT_AVAILABLE, Kind.MERCHANT_IN_TRANSIT)
-
-
-def is_pg(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+EARNING_KINDS = (Kind.MERCHANT_PENDING, Kind.MERCHANT_AVAILABLE, Kind.MERCHANT_IN_TRANSIT,
+                 Kind.MERCHANT_RESERVE, Kind.MERCHANT_DEBT)
 
 
 def account_code(merchant_id: str, kind: Kind) -> str:
@@ -50,7 +47,7 @@ def account_code(merchant_id: str, kind: Kind) -> str:
 
 
 def _dialect_insert(session: Session) -> Any:
-    return postgresql.insert if is_pg(session) else sqlite.insert
+    return postgresql.insert if is_postgres(session) else sqlite.insert
 
 
 def open_merchant_accounts(
@@ -76,7 +73,7 @@ def open_merchant_accounts(
         ids = [new[c] for c in missing if c in new]
         have_rows = _with_balance_rows(session, ids)
         rows = [{"account_id": i, "shard": s, "balance": 0,
-                 "allow_negative": rule.allow_negative}
+                 "allow_negative": rule.allow_negative, "allow_positive": rule.allow_positive}
                 for i in ids if i not in have_rows for s in range(rule.shards)]
         for start in range(0, len(rows), CHUNK):
             session.execute(insert(balances_t), rows[start:start + CHUNK])
@@ -85,7 +82,7 @@ def open_merchant_accounts(
 
 
 def _ids_by_code(session: Session, codes: list[str]) -> dict[str, int]:
-    if is_pg(session):
+    if is_postgres(session):
         rows = session.execute(
             text("SELECT code, id FROM accounts WHERE code = ANY(CAST(:codes AS varchar[]))"),
             {"codes": codes})
@@ -102,7 +99,7 @@ def _ids_by_code(session: Session, codes: list[str]) -> dict[str, int]:
 def _with_balance_rows(session: Session, ids: list[int]) -> set[int]:
     """Which of these accounts have balance rows (another opener may have been first)."""
     have: set[int] = set()
-    if is_pg(session):
+    if is_postgres(session):
         have.update(session.execute(
             text("SELECT DISTINCT account_id FROM account_balances "
                  "WHERE account_id = ANY(CAST(:ids AS bigint[]))"), {"ids": ids}).scalars())
@@ -120,6 +117,8 @@ class Earnings:
     pending: int
     available: int
     in_transit: int
+    reserved: int = 0  # rolling reserve, released to available after its days
+    debt: int = 0  # >= 0: owed from refunds and disputes beyond the earnings
 
 
 def earnings(session: Session, merchant_id: str) -> Earnings:
@@ -134,7 +133,9 @@ def earnings(session: Session, merchant_id: str) -> Earnings:
     by_kind = {codes[code]: int(total) for code, total in rows}
     return Earnings(by_kind.get(Kind.MERCHANT_PENDING, 0),
                     by_kind.get(Kind.MERCHANT_AVAILABLE, 0),
-                    by_kind.get(Kind.MERCHANT_IN_TRANSIT, 0))
+                    by_kind.get(Kind.MERCHANT_IN_TRANSIT, 0),
+                    by_kind.get(Kind.MERCHANT_RESERVE, 0),
+                    -by_kind.get(Kind.MERCHANT_DEBT, 0))
 
 
 def ensure_payout_accounts(session: Session, merchant_ids: Iterable[str] | None = None) -> None:
@@ -157,7 +158,7 @@ def lock_payout_account(session: Session, merchant_id: str) -> PayoutAccount:
     """The merchant's payout row, locked (created first if needed)."""
     ensure_payout_accounts(session, [merchant_id])
     query = select(PayoutAccount).where(PayoutAccount.merchant_id == merchant_id)
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update()
     row = session.execute(query.execution_options(populate_existing=True)).scalar_one()
     return row
@@ -189,7 +190,7 @@ def release(
     if merchant_ids is not None:
         query = query.where(payout_accounts_t.c.merchant_id.in_(list(merchant_ids)))
     query = query.order_by(payout_accounts_t.c.merchant_id)
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     claimed = session.execute(query).all()
     total = moved_merchants = 0
@@ -197,6 +198,7 @@ def release(
         credits, moved = _release_batch(session, claimed[start:start + batch], cutoff, now)
         total += credits
         moved_merchants += moved
+    total += release_reserves(session, now, merchant_ids)
     return ReleaseResult(len(claimed), moved_merchants, total)
 
 
@@ -220,6 +222,7 @@ def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime,
     ).all())
     merchants = {a: by_account[a].merchant_id for a in aged}
     available = open_merchant_accounts(session, list(merchants.values()), Kind.MERCHANT_AVAILABLE)
+    splits = _Splits.load(session, list(merchants.values()))
     entries = []
     watermarks = []
     total = 0
@@ -231,13 +234,15 @@ def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime,
             total += move
             entries.append(Entry(
                 reference=f"release:{merchant_id}:{upto}", kind="earnings_release",
-                moves=[Move(account_id, available[merchant_id], move)],
+                moves=splits.moves(session, merchant_id, account_id, available[merchant_id],
+                                   move),
                 metadata={"merchant_id": merchant_id, "released_upto": upto},
             ))
     post_bulk(session, entries)
     emit_many(session, "earnings.released", [
         ({"object": "earnings_release", "merchant_id": e.metadata["merchant_id"],
-          "credits": e.moves[0].amount, "created_at": now}, e.metadata["merchant_id"])
+          "credits": sum(m.amount for m in e.moves), "created_at": now},
+         e.metadata["merchant_id"])
         for e in entries])
     session.execute(
         update(payout_accounts_t)
@@ -246,6 +251,111 @@ def _release_batch(session: Session, claimed: Sequence[Any], cutoff: datetime,
         watermarks,
     )
     return total, len(entries)
+
+
+@dataclass
+class _Splits:
+    """Where released earnings go, per merchant: debt first, then the reserve, then available."""
+
+    debts: dict[str, tuple[int, int]]  # merchant -> (debt account, credits owed)
+    reserves: dict[str, int]  # merchant -> percent held
+
+    @classmethod
+    def load(cls, session: Session, merchant_ids: list[str]) -> _Splits:
+        from wallet.risk.models import MerchantRisk
+
+        codes = {account_code(m, Kind.MERCHANT_DEBT): m for m in merchant_ids}
+        owed = session.execute(
+            select(accounts_t.c.code, accounts_t.c.id, balances_t.c.balance)
+            .join(balances_t, balances_t.c.account_id == accounts_t.c.id)
+            .where(accounts_t.c.code.in_(list(codes)), balances_t.c.balance < 0)).all()
+        reserves = session.execute(
+            select(MerchantRisk.merchant_id, MerchantRisk.reserve_percent)
+            .where(MerchantRisk.merchant_id.in_(merchant_ids),
+                   MerchantRisk.reserve_percent > 0)).all()
+        return cls({codes[code]: (int(i), -int(b)) for code, i, b in owed},
+                   {m: int(p) for m, p in reserves})
+
+    def moves(self, session: Session, merchant_id: str, pending: int, available: int,
+              amount: int) -> list[Move]:
+        moves = []
+        if merchant_id in self.debts:
+            debt_id, owed = self.debts[merchant_id]
+            repay = min(owed, amount)
+            moves.append(Move(pending, debt_id, repay))
+            amount -= repay
+        held = amount * self.reserves.get(merchant_id, 0) // 100
+        if held:
+            reserve = chart.merchant_account(session, merchant_id, Kind.MERCHANT_RESERVE).id
+            moves.append(Move(pending, reserve, held))
+            amount -= held
+        if amount:
+            moves.append(Move(pending, available, amount))
+        return moves
+
+
+def release_reserves(session: Session, now: datetime | None = None,
+                     merchant_ids: Sequence[str] | None = None) -> int:
+    """Move reserve credits older than each merchant's reserve days to available (FIFO:
+    refunds and earlier releases took the oldest first); returns the credits moved.
+
+    In the global lock order (docs/ledger.md), set-based whatever the number of merchants:
+    the payout rows of the merchants with a reserve that holds credits are claimed in one
+    ``FOR UPDATE SKIP LOCKED`` in merchant id order (the rows ``release`` claimed are this
+    transaction's already; a merchant another flow holds is left for the next run, never
+    waited for after balance rows were written), their reserve and available rows are held
+    with one ``hold``, and what aged in and what left each reserve are two grouped reads.
+    ``ensure_payout_accounts`` ran first (``release``)."""
+    from wallet.risk.models import MerchantRisk
+
+    now = now or utcnow()
+    p, t, a, b, pa = postings_t, transactions_t, accounts_t, balances_t, payout_accounts_t
+    risk_t = cast(Table, MerchantRisk.__table__)
+    query = (
+        select(pa.c.merchant_id, a.c.id, risk_t.c.reserve_days)
+        .select_from(
+            pa.join(risk_t, risk_t.c.merchant_id == pa.c.merchant_id)
+            .join(a, a.c.code == literal("merchant:") + pa.c.merchant_id + literal(":reserve"))
+            .join(b, b.c.account_id == a.c.id))
+        .where(b.c.balance > 0)
+        .order_by(pa.c.merchant_id)
+    )
+    if merchant_ids is not None:
+        query = query.where(pa.c.merchant_id.in_(list(merchant_ids)))
+    if is_postgres(session):
+        query = query.with_for_update(skip_locked=True, of=pa)
+    claimed = session.execute(query).all()
+    if not claimed:
+        return 0
+    reserves = {str(m): int(account) for m, account, _ in claimed}
+    available = open_merchant_accounts(session, list(reserves), Kind.MERCHANT_AVAILABLE)
+    held = hold(session, [*reserves.values(), *(available[m] for m in reserves)])
+    by_days: dict[int, list[int]] = {}
+    for _, account, days in claimed:
+        by_days.setdefault(int(days), []).append(int(account))
+    aged_in: dict[int, int] = {}
+    for days, accounts in sorted(by_days.items()):  # one read per distinct reserve period
+        aged_in.update(session.execute(
+            select(p.c.credit_account_id, func.sum(p.c.amount))
+            .join(t, t.c.id == p.c.transaction_id)
+            .where(p.c.credit_account_id.in_(accounts),
+                   t.c.created_at <= now - timedelta(days=days))
+            .group_by(p.c.credit_account_id)).all())
+    taken = dict(session.execute(
+        select(p.c.debit_account_id, func.sum(p.c.amount))
+        .where(p.c.debit_account_id.in_(list(reserves.values())))
+        .group_by(p.c.debit_account_id)).all())
+    entries = []
+    for merchant_id, reserve in reserves.items():
+        aged = int(aged_in.get(reserve, 0))
+        due = min(held.balances[reserve], aged - int(taken.get(reserve, 0)))
+        if due > 0:
+            entries.append(Entry(
+                reference=f"reserve:{merchant_id}:{aged}", kind="reserve_release",
+                moves=[Move(reserve, available[merchant_id], due)],
+                metadata={"merchant_id": merchant_id}))
+    post_bulk(session, entries)
+    return sum(m.amount for e in entries for m in e.moves)
 
 
 def _aged_prefixes(
@@ -289,7 +399,8 @@ def _aged_prefixes(
 def refund_sources(
     session: Session, merchant_id: str, amount: int, credit_accounts: Sequence[int] = ()
 ) -> list[tuple[int, int]]:
-    """Where a refund of ``amount`` credits comes from: pending first, then available.
+    """Where a refund of ``amount`` credits comes from: pending, available, the reserve,
+    and what they do not cover from the merchant's debt account (it goes negative).
 
     Returns ``[(account_id, credits), ...]``. Locks the merchant's payout row, then
     (the ledger's ``hold``, in the global lock order) every shard of its pending
@@ -300,11 +411,17 @@ def refund_sources(
     lock_payout_account(session, merchant_id)
     pending = chart.merchant_account(session, merchant_id, Kind.MERCHANT_PENDING).id
     available = chart.merchant_account(session, merchant_id, Kind.MERCHANT_AVAILABLE).id
-    held = hold(session, [*credit_accounts, available], drain=[pending])
-    from_pending = min(amount, held.balances[pending])
-    # When both together are short, the ledger's post raises InsufficientFunds.
-    from_available = amount - from_pending
-    sources = [(pending, from_pending), (available, from_available)]
+    reserve = chart.merchant_account(session, merchant_id, Kind.MERCHANT_RESERVE).id
+    debt = chart.merchant_account(session, merchant_id, Kind.MERCHANT_DEBT).id
+    held = hold(session, [*credit_accounts, available, reserve, debt], drain=[pending])
+    sources, left = [], amount
+    for account in (pending, available, reserve):
+        take = min(left, held.balances[account])
+        sources.append((account, take))
+        left -= take
+    # What the earnings do not cover becomes the merchant's debt (repaid from future
+    # earnings before anything is released; payouts wait until it is).
+    sources.append((debt, left))
     return [(a, n) for a, n in sources if n > 0]
 
 

@@ -33,6 +33,8 @@ class PayoutAccount(Base):
     __tablename__ = "payout_accounts"
     __table_args__ = (
         CheckConstraint("schedule IN ('weekly', 'monthly', 'manual')", name="schedule"),
+        # room on each page for in-place (HOT) updates: migration i12b_01
+        {"postgresql_with": {"fillfactor": 70}},
     )
 
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True)

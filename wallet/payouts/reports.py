@@ -15,9 +15,9 @@ from sqlalchemy import Integer, Table, and_, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from wallet.db import is_postgres
 from wallet.ledger.models import Account, LedgerTransaction, Posting
 from wallet.payouts.config import PayoutConfig
-from wallet.payouts.earnings import is_pg
 from wallet.payouts.models import Payout
 
 accounts_t = cast(Table, Account.__table__)
@@ -27,7 +27,7 @@ payouts_t = cast(Table, Payout.__table__)
 
 
 def _month(session: Session, column: Any) -> ColumnElement[str]:
-    if is_pg(session):
+    if is_postgres(session):
         return func.to_char(func.timezone("UTC", column), "YYYY-MM")
     return func.strftime("%Y-%m", column)
 

@@ -18,36 +18,37 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, literal, or_, select, text, update
+from sqlalchemy import Table, and_, literal, or_, select
 from sqlalchemy.orm import Session
 
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.errors import Conflict, InvalidRequest, NotFound, Unprocessable
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
-from wallet.ledger.core import AccountInfo, Move, post
+from wallet.ledger.core import Move, post
 from wallet.ledger.models import Account, AccountBalance
 from wallet.merchants.models import Merchant
+from wallet.merchants.service import get_merchant
 from wallet.money import credits_to_money, money_to_credits, round_down_to_step
-from wallet.payouts import sepa
+from wallet.payouts import run, sepa
 from wallet.payouts.bank_status import BankStatusError, parse_bank_status
-from wallet.payouts.bulk import Entry, copy_rows, post_bulk
 from wallet.payouts.config import PayoutConfig
 from wallet.payouts.earnings import (
     earnings,
-    is_pg,
     lock_payout_account,
     open_merchant_accounts,
 )
 from wallet.payouts.iban import InvalidBic, InvalidIban, bic_for, validate_bic, validate_iban
 from wallet.payouts.models import SCHEDULES, Payout, PayoutAccount, PayoutBatch
-from wallet.webhooks.events import emit, emit_many
+from wallet.risk import service as risk
+from wallet.risk.reviews import hold_concentrated
+from wallet.webhooks.events import emit
 
 payouts_t = cast(Table, Payout.__table__)
 payout_accounts_t = cast(Table, PayoutAccount.__table__)
@@ -61,12 +62,6 @@ FINAL = ("paid", "failed", "canceled")
 def new_payout_id() -> str:
     """``pay_`` + 24 hex digits: only characters a SEPA end-to-end id allows."""
     return f"pay_{secrets.token_hex(12)}"
-
-
-def new_payout_ids(count: int) -> list[str]:
-    """``count`` payout ids from one read of the OS random source."""
-    raw = secrets.token_bytes(12 * count).hex()
-    return [f"pay_{raw[i:i + 24]}" for i in range(0, 24 * count, 24)]
 
 
 def new_batch_id() -> str:
@@ -132,7 +127,7 @@ def update_settings(
     try:
         compact = validate_iban(iban, require_sepa=sepa_only)
     except InvalidIban as exc:
-        raise InvalidRequest(f"The IBAN is not valid: {exc}.", code="invalid_iban",
+        raise Unprocessable(f"The IBAN is not valid: {exc}.", code="invalid_iban",
                              param="iban") from None
     try:
         bic_value = validate_bic(bic) if bic else bic_for(compact)
@@ -147,6 +142,8 @@ def update_settings(
         raise InvalidRequest("schedule is weekly, monthly or manual.",
                              code="invalid_schedule", param="schedule")
     row = lock_payout_account(session, merchant_id)
+    risk.record_bank_change(session, config.risk, merchant_id, old=(row.iban, row.holder_name),
+                            new=(compact, name[:70]))
     row.iban, row.bic, row.holder_name, row.schedule = compact, bic_value, name[:70], schedule
     row.updated_at = utcnow()
     session.flush()
@@ -166,13 +163,13 @@ class Eligibility:
         return not self.reasons
 
 
-def eligibility(session: Session, config: PayoutConfig, merchant_id: str) -> Eligibility:
-    """Whether a payout can be made now, and every reason why not."""
-    merchant = session.get(Merchant, merchant_id)
-    if merchant is None:
-        raise NotFound("No such merchant.", code="merchant_not_found")
+def eligibility(session: Session, config: PayoutConfig, merchant_id: str,
+                now: datetime | None = None) -> Eligibility:
+    """Whether a payout can be made now, and every reason why not (risk holds first)."""
+    merchant = get_merchant(session, merchant_id)
     row = session.get(PayoutAccount, merchant_id)
     result = Eligibility(quote(config, earnings(session, merchant_id).available))
+    result.reasons.extend(risk.payout_holds(session, config.risk, merchant_id, now))
     if merchant.kyc_status != "verified":
         result.reasons.append({
             "code": "kyc_not_verified",
@@ -217,15 +214,6 @@ def eligibility_view(config: PayoutConfig, result: Eligibility) -> dict[str, Any
 # --- payouts ----------------------------------------------------------------------------------
 
 
-def _merchant_infos(rows: Sequence[dict[str, Any]],
-                    in_transit: dict[str, int]) -> dict[int, AccountInfo]:
-    """Available and in-transit accounts: credits, no overdraft, one balance row."""
-    infos = {r["available_id"]: AccountInfo(r["available_id"], chart.CREDIT, False, 1)
-             for r in rows}
-    infos.update({i: AccountInfo(i, chart.CREDIT, False, 1) for i in in_transit.values()})
-    return infos
-
-
 def request_payout(
     session: Session, config: PayoutConfig, merchant_id: str, *, now: datetime | None = None,
     hold_release: bool = True,
@@ -238,7 +226,9 @@ def request_payout(
     if hold_release:
         release(session, config.hold_days, now=now, merchant_ids=[merchant_id])
         session.refresh(row)
-    result = eligibility(session, config, merchant_id)
+    hold_concentrated(session, config.risk, [merchant_id], now)
+    result = eligibility(session, config, merchant_id, now)
+    risk.raise_for_holds(result.reasons)
     for reason in result.reasons:
         if reason["code"] == "below_minimum":
             raise Unprocessable(reason["message"], code="below_minimum")
@@ -290,33 +280,37 @@ def _due_clause(now: datetime) -> Any:
     )
 
 
-def _claim_candidates(session: Session, config: PayoutConfig, now: datetime) -> list[Any]:
+def _claim_query(session: Session, config: PayoutConfig, now: datetime) -> Any:
     """Due, verified merchants with bank details and enough available, locked."""
     pa, m, a, b = payout_accounts_t, merchants_t, accounts_t, balances_t
+    t = accounts_t.alias("in_transit")
     query = (
         select(pa.c.merchant_id, pa.c.iban, pa.c.bic, pa.c.holder_name, pa.c.payout_seq,
-               a.c.id.label("available_id"), b.c.balance)
+               a.c.id.label("available_id"), b.c.balance, t.c.id.label("in_transit_id"))
         .select_from(
             pa.join(m, m.c.id == pa.c.merchant_id)
             .join(a, a.c.code == literal("merchant:") + pa.c.merchant_id
                   + literal(":available"))
             .join(b, and_(b.c.account_id == a.c.id, b.c.shard == 0))
+            .outerjoin(t, t.c.code == literal("merchant:") + pa.c.merchant_id
+                       + literal(":in_transit"))
         )
         .where(m.c.kyc_status == "verified", pa.c.iban.is_not(None),
                pa.c.holder_name.is_not(None), b.c.balance >= minimum_credits(config),
-               _due_clause(now))
+               _due_clause(now),
+               risk.runnable_clause(config.risk, now, pa.c.merchant_id, m.c.created_at))
         .order_by(pa.c.merchant_id)
     )
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True, of=[pa, b])
-    return list(session.execute(query).all())
+    return query
 
 
 def _claim_requested(session: Session) -> list[Payout]:
     """Pending payouts that merchants requested and no batch carries yet, locked."""
     query = (select(Payout).where(Payout.status == "pending", Payout.batch_id.is_(None))
              .order_by(Payout.created_at, Payout.id))
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query.execution_options(populate_existing=True)))
 
@@ -327,8 +321,8 @@ def run_payouts(
 ) -> RunResult:
     """One payout run: one batch paying every eligible merchant once, plus requests.
 
-    Set-based: a few statements whatever the number of merchants (COPY and
-    ``unnest`` on PostgreSQL). ``write_files=False`` leaves the bank files to
+    The per-payout data stays on the server (``wallet.payouts.run``): one statement per
+    step whatever the number of merchants. ``write_files=False`` leaves the bank files to
     ``build_batch_files`` (e.g. after the commit, so the locks are held shorter).
     """
     clock = time.perf_counter
@@ -336,107 +330,67 @@ def run_payouts(
     started = clock()
     now = now or utcnow()
     requested = _claim_requested(session)
-    candidates = _claim_candidates(session, config, now)
-    timings["claim"] = clock() - started
+    with run.run_table(session):
+        run.claim_into_table(session, config, _claim_query(session, config, now))
+        run.drop_merchants(session, hold_concentrated(session, config.risk,
+                                                      run.merchant_ids(session), now))
+        timings["claim"] = clock() - started
 
-    mark = clock()
-    batch_id = new_batch_id()
-    new_rows: list[dict[str, Any]] = []
-    ids = iter(new_payout_ids(len(candidates)))
-    # ``quote`` inlined for speed: whole chunks, rounded down to the step (exact).
-    chunk_credits, chunk_minor = config.rate.chunk_credits, config.rate.chunk_minor
-    step, fee, minimum = config.step, config.fee, config.minimum
-    for c in candidates:
-        value = c.balance // chunk_credits * chunk_minor
-        gross = value - value % step
-        if value < minimum or gross <= fee:
-            continue
-        new_rows.append({
-            "id": next(ids), "merchant_id": c.merchant_id, "seq": c.payout_seq + 1,
-            "batch_id": batch_id, "status": "pending", "origin": "run",
-            "credits": gross // chunk_minor * chunk_credits,
-            "gross_minor": gross, "fee_minor": fee, "amount_minor": gross - fee,
-            "currency": config.currency, "iban": c.iban, "bic": c.bic,
-            "holder_name": c.holder_name, "created_at": now, "available_id": c.available_id,
-        })
-    if not new_rows and not requested:
-        return RunResult(None, [], {"pain001": None, "csv": None}, timings)
-    in_transit = open_merchant_accounts(
-        session, [r["merchant_id"] for r in new_rows], Kind.MERCHANT_IN_TRANSIT)
-    timings["plan"] = clock() - mark
+        mark = clock()
+        count, payout_ids, event_ids = run.new_ids(session)
+        if not count and not requested:
+            return RunResult(None, [], {"pain001": None, "csv": None}, timings)
+        first_payouts = run.merchant_ids(session, without_in_transit=True)
+        if first_payouts:  # a merchant's first payout opens its in-transit account
+            run.set_in_transit(session, open_merchant_accounts(session, first_payouts,
+                                                               Kind.MERCHANT_IN_TRANSIT))
+        columns = ["n", "merchant_id", "available_id", "in_transit_id", "credits", "gross"]
+        if write_files:
+            columns += ["iban", "bic", "holder_name"]
+        new_rows = run.rows(session, *columns)
+        timings["plan"] = clock() - mark
 
-    mark = clock()
-    if new_rows:
-        # One journal entry for the batch: a line per payout, available → in transit.
-        post_bulk(session, [Entry(
-            reference=f"payout_batch:{batch_id}", kind="payout_batch",
-            moves=[Move(r["available_id"], in_transit[r["merchant_id"]], r["credits"])
-                   for r in new_rows],
-            metadata={"batch_id": batch_id, "payouts": len(new_rows)},
-        )], known=_merchant_infos(new_rows, in_transit))
-    timings["ledger"] = clock() - mark
+        mark = clock()
+        batch_id = new_batch_id()
+        if new_rows:
+            run.post_batch_entry(session, batch_id, [
+                (r.available_id, r.in_transit_id, r.credits) for r in new_rows], now)
+        timings["ledger"] = clock() - mark
 
-    mark = clock()
-    lines = [_line(r) for r in new_rows] + [_line(_payout_dict(p)) for p in requested]
-    session.add(PayoutBatch(
-        id=batch_id, currency=config.currency, payout_count=len(lines),
-        total_minor=sum(line.amount_minor for line in lines),
-        fee_minor=sum(line.fee_minor for line in lines), csv="", created_at=now,
-    ))
-    session.flush()
-    copy_rows(session, payouts_t, PAYOUT_COLUMNS,
-              [tuple(r[c] for c in PAYOUT_COLUMNS) for r in new_rows])
-    _advance_accounts(session, [(r["merchant_id"], r["seq"]) for r in new_rows], now)
-    emit_many(session, "payout.created",
-              [(payout_view(config, _unsaved_payout(r)), r["merchant_id"]) for r in new_rows])
-    for p in requested:
-        p.batch_id = batch_id
-    session.flush()
-    timings["rows"] = clock() - mark
+        mark = clock()
+        fee, currency = config.fee, config.currency
+        summary = [{"id": payout_ids[r.n - 1], "merchant_id": r.merchant_id,
+                    "amount": r.gross - fee, "currency": currency, "fee": fee}
+                   for r in new_rows]
+        summary += [{"id": p.id, "merchant_id": p.merchant_id, "amount": p.amount_minor,
+                     "currency": p.currency, "fee": p.fee_minor} for p in requested]
+        session.add(PayoutBatch(
+            id=batch_id, currency=currency, payout_count=len(summary),
+            total_minor=sum(p["amount"] for p in summary),
+            fee_minor=sum(p["fee"] for p in summary), csv="", created_at=now,
+        ))
+        session.flush()
+        if new_rows:
+            run.insert_payouts(session, config, batch_id, now, payout_ids)
+            run.advance_accounts(session, now)
+            run.insert_events(session, config, batch_id, now, utcnow(), payout_ids, event_ids)
+        for p in requested:
+            p.batch_id = batch_id
+        session.flush()
+        timings["rows"] = clock() - mark
 
     files: dict[str, str | None] = {"pain001": None, "csv": None}
     if write_files:
         mark = clock()
+        lines = [_line({"id": payout_ids[r.n - 1], "merchant_id": r.merchant_id,
+                        "holder_name": r.holder_name, "iban": r.iban, "bic": r.bic,
+                        "amount_minor": r.gross - fee, "currency": currency,
+                        "fee_minor": fee}) for r in new_rows]
+        lines += [_line(_payout_dict(p)) for p in requested]
         files = _store_files(session, config, batch_id, lines, out_dir, now)
         timings["files"] = clock() - mark
     timings["total"] = clock() - started
-    summary = [
-        {"id": line.payout_id, "merchant_id": line.merchant_id, "amount": line.amount_minor,
-         "currency": line.currency, "fee": line.fee_minor}
-        for line in lines
-    ]
     return RunResult(batch_id, summary, files, timings)
-
-
-PAYOUT_COLUMNS = ("id", "merchant_id", "seq", "batch_id", "status", "origin", "credits",
-                  "gross_minor", "fee_minor", "amount_minor", "currency", "iban", "bic",
-                  "holder_name", "created_at")
-
-
-def _unsaved_payout(row: dict[str, Any]) -> Payout:
-    """A payout row of a run as an (unsaved) Payout, for ``payout_view``."""
-    return Payout(**{c: row[c] for c in PAYOUT_COLUMNS}, submitted_at=None, settled_at=None,
-                  failure_reason=None)
-
-
-def _advance_accounts(session: Session, rows: Sequence[tuple[str, int]], now: datetime) -> None:
-    """Store each merchant's new payout sequence and the time of this scheduled payout."""
-    if not rows:
-        return
-    if is_pg(session):
-        session.execute(
-            text("UPDATE payout_accounts AS pa SET payout_seq = v.seq, last_scheduled_at = :now "
-                 "FROM unnest(CAST(:m AS varchar[]), CAST(:s AS bigint[])) AS v(merchant_id, seq) "
-                 "WHERE pa.merchant_id = v.merchant_id"),
-            {"m": [m for m, _ in rows], "s": [s for _, s in rows], "now": now},
-        )
-        return
-    session.execute(
-        update(payout_accounts_t)
-        .where(payout_accounts_t.c.merchant_id == bindparam("m"))
-        .values(payout_seq=bindparam("s"), last_scheduled_at=now),
-        [{"m": m, "s": s} for m, s in rows],
-    )
 
 
 def build_batch_files(session: Session, config: PayoutConfig, batch_id: str, *,
@@ -512,7 +466,7 @@ def _locked_payout(session: Session, payout_id: str, merchant_id: str | None) ->
     payout = get_payout(session, payout_id, merchant_id)
     lock_payout_account(session, payout.merchant_id)
     query = select(Payout).where(Payout.id == payout_id)
-    if is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update()
     return session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
@@ -606,7 +560,7 @@ def import_status(session: Session, config: PayoutConfig, data: bytes,
     try:
         lines = parse_bank_status(data)
     except BankStatusError as exc:
-        raise InvalidRequest(f"The status file cannot be read: {exc}",
+        raise Unprocessable(f"The status file cannot be read: {exc}",
                              code="invalid_status_file") from None
     summary: dict[str, Any] = {"paid": 0, "failed": 0, "unchanged": 0, "unknown": [],
                                "conflicts": []}
@@ -636,8 +590,13 @@ def import_status(session: Session, config: PayoutConfig, data: bytes,
 # --- views ------------------------------------------------------------------------------------
 
 
-def payout_view(config: PayoutConfig, payout: Payout) -> dict[str, Any]:
-    display = config.display if payout.currency == config.currency else str
+def payout_view(config: PayoutConfig, payout: Payout,
+                display: Callable[[int], str] | None = None) -> dict[str, Any]:
+    """A payout as the API shows it; ``display``: ``config.display`` (e.g. memoised)."""
+    if payout.currency != config.currency:
+        display = str
+    elif display is None:
+        display = config.display
     return {
         "object": "payout", "id": payout.id, "merchant_id": payout.merchant_id,
         "status": payout.status, "origin": payout.origin, "batch_id": payout.batch_id,
@@ -665,18 +624,13 @@ def balance_view(session: Session, config: PayoutConfig, merchant_id: str) -> di
         "object": "balance",
         "merchant_id": merchant_id,
         "earnings": {"pending": e.pending, "available": e.available,
-                     "in_transit": e.in_transit},
+                     "in_transit": e.in_transit, "reserved": e.reserved, "debt": e.debt},
         "value": value,
         "rate": {"credits": config.rate.credits, "money_minor": config.rate.money_minor,
                  "currency": config.currency},
         "hold_days": config.hold_days,
         "payouts": eligibility_view(config, result),
     }
-
-
-def ensure_merchant(session: Session, merchant_id: str) -> None:
-    if session.get(Merchant, merchant_id) is None:
-        raise NotFound("No such merchant.", code="merchant_not_found", param="merchant_id")
 
 
 def batch_view(batch: PayoutBatch) -> dict[str, Any]:

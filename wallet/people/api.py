@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, redirect, render_template, request, session, url_for
@@ -41,6 +41,7 @@ from wallet.web.docs import security
 from wallet.web.fields import Text, get_by_id
 from wallet.web.json_body import Blueprint
 from wallet.web.lockouts import Rule
+from wallet.web.urls import public_url
 
 blp = Blueprint("people", __name__, url_prefix="/v1",
                 description="People: sign-up, sign-in, the signed-in person.")
@@ -165,8 +166,8 @@ def end_session() -> None:
 def signed_in_user() -> User | None:
     """The person of this browser's live session, if any."""
     who = current_principal()
-    if who is None or not who.via_session:
-        return None
+    if who is None or not who.via_session or who.kind != "user":
+        return None  # (an operator's console session is not a person's)
     return db.session.get(User, who.user_id)
 
 
@@ -246,8 +247,7 @@ def send_reset_link(email: str) -> None:
     if started is None:
         return
     user, token = started
-    link = urljoin(current_app.config["BASE_URL"].rstrip("/") + "/",
-                   "reset?" + urlencode({"token": token}))
+    link = public_url("reset?" + urlencode({"token": token}))
     text = ("Someone (hopefully you) asked to reset the password of your Wallet account.\n\n"
             f"Choose a new password here within {minutes} minutes:\n\n{link}\n\n"
             "The link works once. Setting a new password signs out every other browser. "

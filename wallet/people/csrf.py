@@ -111,7 +111,7 @@ def _set_cookie(response: Response) -> Response:
 def _forget_previous_request() -> None:
     """Per-request values in ``g`` start empty, even when an app context outlives a
     request (Flask's test client reuses an already pushed app context)."""
-    for name in ("principal", "oauth_caps", "oauth_commit_on_error"):
+    for name in ("principal", "oauth_caps", "commit_on_error"):
         g.pop(name, None)
 
 

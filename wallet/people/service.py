@@ -17,7 +17,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from wallet.db import utcnow
-from wallet.errors import AuthenticationError, Conflict, InvalidRequest
+from wallet.errors import AuthenticationError, Conflict, InvalidRequest, Unprocessable
 from wallet.ids import new_id, secret_digest
 from wallet.people.models import PasswordReset, User, WebSession
 from wallet.principals import Principal
@@ -30,7 +30,7 @@ def normalise_email(email: str) -> str:
     value = email.strip().lower()
     local, _, domain = value.partition("@")
     if not local or "." not in domain or len(value) > 320 or any(c.isspace() for c in value):
-        raise InvalidRequest("A valid email address is required.", code="invalid_email",
+        raise Unprocessable("A valid email address is required.", code="invalid_email",
                              param="email")
     return value
 
@@ -78,7 +78,7 @@ def sign_up(session: Session, email: str, password: str) -> User:
     """A new person with a password (argon2id); 409 ``email_taken`` if the email exists."""
     _check_password_shape(password)
     if not email.isprintable():
-        raise InvalidRequest("A valid email address is required.", code="invalid_email",
+        raise Unprocessable("A valid email address is required.", code="invalid_email",
                              param="email")
     return create_user(session, email, password)
 
@@ -88,7 +88,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     _check_password_shape(password)
     try:
         normalised = normalise_email(email)
-    except InvalidRequest:
+    except Unprocessable:
         normalised = None
     if normalised is not None and not normalised.isprintable():
         normalised = None  # control characters never match (and PostgreSQL refuses NUL)
@@ -172,7 +172,7 @@ def start_password_reset(session: Session, email: str, *,
     """A single-use reset token for the person with this email (None if there is none)."""
     try:
         normalised = normalise_email(email)
-    except InvalidRequest:
+    except Unprocessable:
         return None
     if not normalised.isprintable():
         return None

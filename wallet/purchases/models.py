@@ -30,6 +30,8 @@ class Purchase(Base):
         UniqueConstraint("user_id", "app_id", "idempotency_key", name="uq_purchases_user_app_key"),
         Index("ix_purchases_user_seq", "user_id", "seq"),
         Index("ix_purchases_merchant_seq", "merchant_id", "seq"),
+        # insights read a merchant's purchases since the rollup watermark
+        Index("ix_purchases_merchant_created", "merchant_id", "created_at"),
     )
 
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -50,7 +52,10 @@ class Purchase(Base):
 
 class Refund(Base):
     __tablename__ = "refunds"
-    __table_args__ = (CheckConstraint("amount > 0", name="positive_amount"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="positive_amount"),
+        Index("ix_refunds_merchant_created", "merchant_id", "created_at"),
+    )
 
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -34,10 +34,9 @@ from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from wallet.credits import service as credits
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.errors import (
     Conflict,
-    InvalidRequest,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -113,17 +112,13 @@ def create_purchase(
     _claim_reference(session, reference)
     try:
         if buyer.per_purchase_cap is not None and amount > buyer.per_purchase_cap:
-            raise PermissionDenied(
-                f"This purchase of {amount} credits is above the {buyer.per_purchase_cap} "
-                "credits per purchase you approved for this app.",
-                code="per_purchase_cap_exceeded", param="amount")
+            raise refusal("per_purchase_cap_exceeded", amount, buyer, limits)
         spendable = credits.load_spendable(session, buyer.user_id,
                                            merchant_id=buyer.merchant_id, now=now, lock=True)
         if spendable is None:
-            raise NotFound("No such user.", code="user_not_found")
+            raise refusal("user_not_found", amount, buyer, limits)
         if spendable.frozen:
-            raise PermissionDenied("This wallet is frozen; purchases are refused until the "
-                                   "operator resolves it.", code="wallet_frozen")
+            raise refusal("wallet_frozen", amount, buyer, limits)
         try:
             debit = credits.debit_for_purchase(
                 session, spendable, merchant_id=buyer.merchant_id, amount=amount,
@@ -159,15 +154,14 @@ def create_purchase(
 
 def _claim_reference(session: Session, reference: str) -> None:
     """409 while another transaction works on this reference (PostgreSQL only)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not is_postgres(session):
         return
     claimed = session.execute(
         text("SELECT pg_try_advisory_xact_lock(hashtextextended(:reference, 0))"),
         {"reference": reference},
     ).scalar()
     if not claimed:
-        raise Conflict("Another request with this Idempotency-Key is in progress.",
-                       code="idempotency_request_in_progress", param="Idempotency-Key")
+        raise in_progress()
 
 
 def _existing(session: Session, buyer: Buyer, key: str, fingerprint: str
@@ -180,8 +174,7 @@ def _existing(session: Session, buyer: Buyer, key: str, fingerprint: str
     if row is None:
         return None
     if row["fingerprint"] != fingerprint:
-        raise Conflict("This Idempotency-Key was used with different parameters.",
-                       code="idempotency_key_reused", param="Idempotency-Key")
+        raise key_reused()
     # A replay is the first answer, byte for byte: refunds made since do not show.
     return _public({**row, "refunded": 0})
 
@@ -262,21 +255,59 @@ def _record_and_check(session: Session, buyer: Buyer, row: dict[str, Any], limit
         conn.exec_driver_sql(_insert_purchase_sql(dialect), params)
         result = conn.exec_driver_sql(_counters_sql(dialect), params)
     rows = {r[0]: (int(r[1]), int(r[2])) for r in result}
+    amount = int(row["amount"])
     if limits.velocity_per_minute is not None and rows[ALL_APPS][1] > limits.velocity_per_minute:
-        raise RateLimited(
-            f"Too many purchases: at most {limits.velocity_per_minute} per minute.",
-            code="purchase_velocity_exceeded")
+        raise refusal("purchase_velocity_exceeded", amount, buyer, limits)
     app_today = rows[buyer.app_id][0]
     if buyer.daily_cap is not None and app_today > buyer.daily_cap:
-        raise PermissionDenied(
-            f"This purchase would take today's spending in this app to {app_today} credits, "
-            f"above the {buyer.daily_cap} credits per day you approved.",
-            code="daily_cap_exceeded", param="amount")
+        raise refusal("daily_cap_exceeded", amount, buyer, limits, app_today)
     if limits.daily_per_app is not None and app_today > limits.daily_per_app:
-        raise PermissionDenied(
-            f"This purchase would take today's spending in this app to {app_today} credits, "
+        raise refusal("daily_spend_limit_exceeded", amount, buyer, limits, app_today)
+
+
+def in_progress() -> Conflict:
+    return Conflict("Another request with this Idempotency-Key is in progress.",
+                    code="idempotency_request_in_progress", param="Idempotency-Key")
+
+
+def key_reused() -> Conflict:
+    return Conflict("This Idempotency-Key was used with different parameters.",
+                    code="idempotency_key_reused", param="Idempotency-Key")
+
+
+def refusal(code: str, amount: int, buyer: Buyer, limits: Limits,
+            number: int | None = None) -> WalletError:
+    """The error a purchase is refused with (both the Python and the SQL purchase):
+    ``number`` is the wallet's available credits or today's spending in the app."""
+    if code == "per_purchase_cap_exceeded":
+        return PermissionDenied(
+            f"This purchase of {amount} credits is above the {buyer.per_purchase_cap} "
+            "credits per purchase you approved for this app.", code=code, param="amount")
+    if code == "user_not_found":
+        return NotFound("No such user.", code=code)
+    if code == "wallet_frozen":
+        return PermissionDenied("This wallet is frozen; purchases are refused until the "
+                                "operator resolves it.", code=code)
+    if code == "insufficient_credits":
+        return credits.insufficient(amount, int(number or 0))
+    if code == "purchase_velocity_exceeded":
+        return RateLimited(
+            f"Too many purchases: at most {limits.velocity_per_minute} per minute.", code=code)
+    if code == "daily_cap_exceeded":
+        return PermissionDenied(
+            f"This purchase would take today's spending in this app to {number} credits, "
+            f"above the {buyer.daily_cap} credits per day you approved.", code=code,
+            param="amount")
+    if code == "daily_spend_limit_exceeded":
+        return PermissionDenied(
+            f"This purchase would take today's spending in this app to {number} credits, "
             f"above the platform limit of {limits.daily_per_app} credits per app per day.",
-            code="daily_spend_limit_exceeded", param="amount")
+            code=code, param="amount")
+    if code == "idempotency_key_reused":
+        return key_reused()
+    if code == "idempotency_request_in_progress":
+        return in_progress()
+    raise ValueError(f"unknown purchase refusal {code!r}")
 
 
 def _check_id(purchase_id: str) -> None:
@@ -333,7 +364,7 @@ def list_purchases(
             cursor = get_purchase(session, starting_after, user_id=user_id, app_id=app_id,
                                   merchant_id=merchant_id)
         except NotFound:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after") from None
         query = query.where(Purchase.seq < cursor.seq)
     rows = list(session.scalars(query))
@@ -355,23 +386,34 @@ def refund_purchase(
     _check_id(purchase_id)
     query = (select(Purchase).where(Purchase.id == purchase_id)
              .execution_options(populate_existing=True))
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         query = query.with_for_update()
     purchase = session.scalar(query)
     if purchase is None or purchase.merchant_id != merchant_id:
         raise NotFound("No such purchase.", code="purchase_not_found", param="id")
-    left = purchase.amount - purchase.refunded
-    if left == 0:
+    # What a chargeback already took back from the merchant (docs/risk.md) went to the
+    # card holder: refunding it again would make the merchant pay twice.
+    already = credits.returned(session, purchase.txn_id)  # read once: check and sources
+    recovered = already.recovered
+    left = purchase.amount - purchase.refunded - recovered
+    if left <= 0 and recovered:
+        raise Conflict(
+            f"{recovered} credits of this purchase were already taken back from your "
+            "earnings by a chargeback of the buyer's top-up; nothing is left to refund.",
+            code="purchase_recovered_by_dispute")
+    if left <= 0:
         raise Conflict("This purchase has already been refunded in full.",
                        code="already_refunded")
     amount = left if amount is None else amount
     if amount > left:
-        raise Conflict(f"Only {left} credits of this purchase can still be refunded.",
+        taken = (f" ({recovered} were taken back by a chargeback of the buyer's top-up)"
+                 if recovered else "")
+        raise Conflict(f"Only {left} credits of this purchase can still be refunded{taken}.",
                        code="refund_exceeds_purchase", param="amount")
     refund_id = new_id("ref")
     posted = credits.credit_refund(
         session, purchase_txn_id=purchase.txn_id, merchant_id=merchant_id, amount=amount,
-        reference=f"refund:{refund_id}", now=now,
+        reference=f"refund:{refund_id}", now=now, already=already,
         metadata={"purchase_id": purchase.id, "refund_id": refund_id,
                   "description": f"Refund: {purchase.description}"},
     )

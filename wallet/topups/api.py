@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import urljoin
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, redirect, render_template, request
@@ -36,6 +35,7 @@ from wallet.web.docs import security
 from wallet.web.headers import PERMISSIONS, talisman
 from wallet.web.idempotency import idempotent
 from wallet.web.json_body import Blueprint
+from wallet.web.urls import public_url
 
 blp = Blueprint("topups", __name__, url_prefix="/v1", description="Credit top-ups")
 pages = FlaskBlueprint("topup_pages", __name__, template_folder="templates")
@@ -57,12 +57,8 @@ def runtime(app: Flask | None = None) -> TopUpRuntime:
     return found
 
 
-def _absolute(url: str) -> str:
-    return urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", url)
-
-
 def _urls(topup_id: str) -> tuple[str, str]:
-    return _absolute(f"/return?topup={topup_id}"), _absolute(f"/?cancelled={topup_id}")
+    return public_url(f"/return?topup={topup_id}"), public_url(f"/?cancelled={topup_id}")
 
 
 def topup_json(topup: TopUp) -> dict[str, Any]:
@@ -254,8 +250,9 @@ class Release(MethodView):
     @blp.response(200, TopUpOut)
     def post(self, topup_id: str) -> dict[str, Any]:
         """Credit a paid top-up that a risk limit held."""
-        return topup_json(service.release_topup(db.session(), topup_id,
-                                                 base_url=current_app.config["BASE_URL"]))
+        return topup_json(service.release_topup(
+            db.session(), topup_id, base_url=current_app.config["BASE_URL"],
+            settle_days=limits_from_config(current_app.config).settle_days))
 
 
 @blp.route("/topup_shortfalls")

@@ -74,6 +74,8 @@ class TopUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The provider closed the dispute in the platform's favour: what it took is restored.
+    dispute_won_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class ProviderEventRecord(Base):

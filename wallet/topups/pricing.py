@@ -33,7 +33,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from wallet.errors import InvalidRequest
+from wallet.errors import Unprocessable
 from wallet.money import UnknownCurrency, format_money, normalize_currency
 
 DEFAULT_PRICES_RESOURCE = "default_prices.json"
@@ -52,7 +52,7 @@ class PriceListError(ValueError):
     """The price list file is invalid; the message says where and why."""
 
 
-class UnknownPack(InvalidRequest):
+class UnknownPack(Unprocessable):
     """No pack with this id is sold in this currency."""
 
     code = "unknown_pack"

@@ -47,17 +47,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from wallet.credits import service as credits
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.errors import Conflict, InsufficientCredits, InvalidRequest, NotFound, Unprocessable
 from wallet.ids import new_id
 from wallet.ledger import chart
 from wallet.ledger.core import Move, hold, post
 from wallet.money import format_money
 from wallet.people.models import User
+from wallet.risk.config import DEFAULTS as RISK_DEFAULTS
 from wallet.topups.models import ProviderEventRecord, Shortfall, TopUp
 from wallet.topups.pricing import Pack
 from wallet.topups.providers.base import PaymentProvider, ProviderEvent
 from wallet.webhooks.events import emit
+
+GIFT_SETTLE_DAYS = RISK_DEFAULTS["RISK_GIFT_SETTLE_DAYS"]
 
 events_t = cast(Table, ProviderEventRecord.__table__)
 
@@ -96,6 +99,9 @@ class RiskLimits:
     max_wallet_credits: int | None = None
     window: timedelta = DEFAULT_WINDOW
     checkout_hold: timedelta = DEFAULT_CHECKOUT_HOLD
+    # the gift rule's settlement window (``RISK_GIFT_SETTLE_DAYS``): a claw-back follows
+    # the money the way the rule let gifts take credits (wallet.risk.disputes)
+    settle_days: int = GIFT_SETTLE_DAYS
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def list_topups(
     if starting_after:
         anchor = session.get(TopUp, starting_after) if plain_id(starting_after) else None
         if anchor is None or anchor.user_id != user_id:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         query = query.where(
             or_(
@@ -307,7 +313,7 @@ def process_webhook(
 
 
 def _claim_event(session: Session, provider: str, event: ProviderEvent) -> int | None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if is_postgres(session) else sqlite
     stmt = dialect.insert(events_t).values(
         provider=provider, event_id=event.event_id, type=event.type, raw_type=event.raw_type,
         topup_id=None, outcome="received", event_created=event.created, received_at=utcnow(),
@@ -376,6 +382,11 @@ def _apply(
         topup.failure_code = "payment_failed"
         topup.failure_message = (event.failure_message or "The payment failed.")[:500]
         outcome = "failed"
+    elif event.type == "dispute_won":
+        if not topup.disputed_minor:
+            return "no_dispute"
+        topup.dispute_won_at = topup.dispute_won_at or now
+        outcome = "dispute_won"
     elif event.type in ("refunded", "chargeback"):
         if amount is None or amount > topup.price_minor:
             return "amount_mismatch"
@@ -386,7 +397,7 @@ def _apply(
         outcome = "refund_recorded" if event.type == "refunded" else "chargeback_recorded"
     else:  # pragma: no cover - EventType is closed
         return "ignored"
-    _reconcile(session, topup, now, base_url)
+    _reconcile(session, topup, now, base_url, limits.settle_days)
     return outcome
 
 
@@ -421,7 +432,8 @@ def _held_paid_balance(session: Session, paid_id: int, clearing_id: int) -> int:
     return hold(session, [paid_id, clearing_id]).balances[paid_id]
 
 
-def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str) -> None:
+def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str,
+               settle_days: int) -> None:
     """Move the ledger to what the top-up's facts ask for; update its status.
 
     The credits landing is the ``topup.succeeded`` event (for the operator)."""
@@ -441,8 +453,10 @@ def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str) -> 
         credited_now = True
     else:
         credited_now = False
+    if topup.credited and topup.dispute_won_at is not None:
+        _restore_won(session, topup, now)
     if topup.credited:
-        _claw_back(session, topup, paid.id, clearing.id, now)
+        _claw_back(session, topup, paid.id, clearing.id, now, settle_days)
     topup.status = _status(topup)
     topup.updated_at = now
     session.flush()
@@ -450,16 +464,57 @@ def _reconcile(session: Session, topup: TopUp, now: datetime, base_url: str) -> 
         emit(session, "topup.succeeded", topup_view(topup, base_url))
 
 
+def _disputed(topup: TopUp) -> int:
+    """The disputed amount that still counts: none once the platform won the dispute."""
+    return 0 if topup.dispute_won_at is not None else topup.disputed_minor
+
+
+def _restore_won(session: Session, topup: TopUp, now: datetime) -> None:
+    """The platform won: give back what the dispute took (once), settle its shortfalls."""
+    from wallet.risk.disputes import restore
+
+    restored = restore(session, topup.id, topup.user_id)
+    topup.clawed_back -= restored
+    for shortfall in session.scalars(select(Shortfall).where(
+            Shortfall.topup_id == topup.id, Shortfall.status == "open",
+            Shortfall.reason == "chargeback")):
+        shortfall.status, shortfall.note, shortfall.resolved_at = (
+            "written_off", "dispute won: nothing is owed", now)
+        topup.shortfall -= shortfall.credits
+    session.flush()
+    _unfreeze_if_clear(session, topup.user_id)
+
+
 def _claw_back(
-    session: Session, topup: TopUp, paid_id: int, clearing_id: int, now: datetime
+    session: Session, topup: TopUp, paid_id: int, clearing_id: int, now: datetime,
+    settle_days: int,
 ) -> None:
     target = clawback_target(topup.credited, topup.price_minor,
-                             topup.refunded_minor + topup.disputed_minor)
+                             topup.refunded_minor + _disputed(topup))
     due = target - topup.clawed_back - topup.shortfall
     if due <= 0:
         return
-    reason = "chargeback" if topup.disputed_minor else "refund"
+    reason = "chargeback" if _disputed(topup) else "refund"
+    # Credits the wallet no longer holds are followed to the purchases they paid for: lock
+    # those before any ledger row (the wallet's included), in the order refunds lock them.
+    from wallet.risk.disputes import (
+        lock_merchants,
+        lock_purchases,
+        newer_outflow,
+        recover,
+        where_it_went,
+    )
+
+    trail = None  # the journal's replay, once per claw-back (wallet.risk.disputes)
+    if is_postgres(session):  # SQLite: one writer, nothing to lock
+        trail = where_it_went(session, topup.id, topup.user_id, settle_days)
+        lock_purchases(session, trail)
+        lock_merchants(session, trail)  # payout rows before balance rows (docs/ledger.md)
     take = min(due, _held_paid_balance(session, paid_id, clearing_id))
+    if take < due and (trail is None or newer_outflow(session, topup.user_id, trail)):
+        # not replayed yet, or a purchase committed after the replay (the paid row is held
+        # now, nothing leaves the wallet any more): replay (again)
+        trail = where_it_went(session, topup.id, topup.user_id, settle_days)
     if take > 0:
         post(
             session, reference=f"topup:{topup.id}:clawback:{target}", kind=f"topup_{reason}",
@@ -471,6 +526,11 @@ def _claw_back(
         )
         topup.clawed_back += take
     missing = due - take
+    if missing > 0 and trail is not None:  # spent: follow the money where it went
+        recovered = recover(session, topup_id=topup.id, user_id=topup.user_id, target=target,
+                            due=missing, reason=reason, trail=trail)
+        topup.clawed_back += recovered
+        missing -= recovered
     if missing > 0:
         session.add(Shortfall(
             id=f"sfl_{secrets.token_urlsafe(12)}", user_id=topup.user_id, topup_id=topup.id,
@@ -506,7 +566,7 @@ def topup_view(topup: TopUp, base_url: str) -> dict[str, Any]:
 
 def _status(topup: TopUp) -> str:
     if topup.paid:
-        if topup.disputed_minor:
+        if _disputed(topup):
             return "charged_back"
         if topup.refunded_minor >= topup.price_minor:
             return "refunded"
@@ -520,7 +580,7 @@ def _status(topup: TopUp) -> str:
 
 
 def release_topup(session: Session, topup_id: str, now: datetime | None = None, *,
-                  base_url: str = "") -> TopUp:
+                  base_url: str = "", settle_days: int = GIFT_SETTLE_DAYS) -> TopUp:
     """Credit a paid top-up that a risk limit held (the operator's decision)."""
     now = now or utcnow()
     topup = session.scalar(select(TopUp).where(TopUp.id == topup_id).with_for_update()
@@ -532,7 +592,7 @@ def release_topup(session: Session, topup_id: str, now: datetime | None = None, 
         raise Conflict("Only a paid top-up that is held can be released.",
                        code="topup_not_held")
     topup.hold_reason = None
-    _reconcile(session, topup, now, base_url)
+    _reconcile(session, topup, now, base_url, settle_days)
     return topup
 
 
@@ -549,7 +609,7 @@ def list_shortfalls(
     if starting_after:
         anchor = session.get(Shortfall, starting_after) if plain_id(starting_after) else None
         if anchor is None:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         query = query.where(or_(
             Shortfall.created_at > anchor.created_at,
@@ -592,14 +652,25 @@ def resolve_shortfall(
                        "topup_id": shortfall.topup_id, "shortfall_id": shortfall.id})
         shortfall.status = "collected"
     elif action == "write_off":
+        from wallet.risk.disputes import write_off_loss
+
+        write_off_loss(session, shortfall.id, shortfall.credits, shortfall.topup_id)
         shortfall.status = "written_off"
     else:
         raise InvalidRequest("action must be 'collect' or 'write_off'.", param="action")
     shortfall.note = note[:500]
     shortfall.resolved_at = now
     session.flush()
-    still_open = session.scalar(select(func.count()).select_from(Shortfall).where(
-        Shortfall.user_id == shortfall.user_id, Shortfall.status == "open"))
-    if not still_open:
-        session.execute(update(User).where(User.id == shortfall.user_id).values(frozen=False))
+    _unfreeze_if_clear(session, shortfall.user_id)
     return shortfall
+
+
+def _unfreeze_if_clear(session: Session, user_id: str) -> None:
+    """Lift the shortfall freeze once nothing is open; a freeze the operator made (with a
+    reason) stays until the operator lifts it."""
+    from wallet.console.service import frozen_by_operator
+
+    still_open = session.scalar(select(func.count()).select_from(Shortfall).where(
+        Shortfall.user_id == user_id, Shortfall.status == "open"))
+    if not still_open and not frozen_by_operator(session, user_id):
+        session.execute(update(User).where(User.id == user_id).values(frozen=False))

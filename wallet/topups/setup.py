@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wallet.errors import NotFound
+from wallet.risk.config import load_risk_config
 from wallet.topups.pricing import PriceList, load_price_list
 from wallet.topups.providers.base import PaymentProvider
 from wallet.topups.providers.sandbox import SandboxProvider
@@ -106,4 +107,5 @@ def limits_from_config(config: Mapping[str, Any]) -> RiskLimits:
         daily_money={str(k).upper(): int(v) for k, v in money.items()},
         max_wallet_credits=_optional_int(config, "MAX_WALLET_CREDITS",
                                          DEFAULT_MAX_WALLET_CREDITS),
+        settle_days=load_risk_config(config).gift_settle_days,
     )

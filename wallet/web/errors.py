@@ -53,8 +53,11 @@ def error_body(
     return {"error": {"type": type_, "code": code, "message": message, "param": param, **extra}}
 
 
-def _respond(status: int, body: dict[str, Any], headers: Any = None) -> Response:
-    discard(db.session())
+def _respond(status: int, body: dict[str, Any], headers: Any = None, *,
+             keep_writes: bool = False) -> Response:
+    if not keep_writes:  # ``keep_writes_on_error``: the commit point commits them
+        g.pop("commit_on_error", None)
+        discard(db.session())
     response = jsonify(body)
     response.status_code = status
     if headers:
@@ -64,12 +67,29 @@ def _respond(status: int, body: dict[str, Any], headers: Any = None) -> Response
     return response
 
 
+# RFC 6750 §3.1 error codes for our authentication errors (none: credentials missing)
+BEARER_ERRORS = {"invalid_token": "invalid_token", "invalid_api_key": "invalid_token",
+                 "invalid_authorization_header": "invalid_request"}
+
+
+def bearer_challenge(code: str, message: str) -> str:
+    """The ``WWW-Authenticate`` value of a 401 (RFC 6750 §3)."""
+    challenge = 'Bearer realm="wallet"'
+    error = BEARER_ERRORS.get(code)
+    if error:
+        description = message.replace("\\", "").replace('"', "'")
+        challenge += f', error="{error}", error_description="{description}"'
+    return challenge
+
+
 def handle_wallet_error(error: WalletError) -> Response:
     status = STATUS_BY_TYPE.get(error.type, 400)
     retry_after = error.details.get("retry_after")
-    headers = [("Retry-After", str(retry_after))] if retry_after is not None else None
+    headers = [("Retry-After", str(retry_after))] if retry_after is not None else []
+    if status == 401:
+        headers.append(("WWW-Authenticate", bearer_challenge(error.code, error.message)))
     return _respond(status, error_body(error.type, error.code, error.message, error.param),
-                    headers)
+                    headers, keep_writes=bool(g.get("commit_on_error")))
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -77,9 +97,9 @@ def handle_http_exception(error: HTTPException) -> Response:
     type_, code = HTTP_ERRORS.get(status, ("api_error", "http_error"))
     message, param = error.description or error.name, None
     messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
-    if status == 422 and messages:
+    if status in (400, 422) and messages:
         # webargs/marshmallow validation errors: report the first bad field.
-        status = 400
+        status, code = 400, "invalid_parameters"
         message, param = _first_validation_error(messages)
     headers = error.get_headers() if status in (405, 429) else None
     return _respond(status, error_body(type_, code, message, param), headers)

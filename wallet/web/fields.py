@@ -25,15 +25,19 @@ def reject_control_characters(value: str) -> None:
             raise ValidationError("Control characters are not allowed.")
 
 
+
 class Text(fields.String):
-    """A string of at most ``max_length`` characters without control characters."""
+    """A string of at most ``max_length`` characters without control characters (the
+    rule is a documented pattern too)."""
 
     def __init__(self, *, max_length: int = 200, min_length: int = 0, **kwargs: Any) -> None:
-        validators: list[Callable[[Any], Any]] = [
-            validate.Length(min=min_length, max=max_length), reject_control_characters]
         extra = kwargs.pop("validate", None)
-        if extra is not None:
-            validators.extend(extra if isinstance(extra, list) else [extra])
+        extra = [] if extra is None else extra if isinstance(extra, list) else [extra]
+        # the document shows one pattern: a field's own, or else the no-controls one
+        own_pattern = any(isinstance(v, validate.Regexp) for v in extra)
+        validators: list[Callable[[Any], Any]] = [
+            validate.Length(min=min_length, max=max_length), *extra,
+            reject_control_characters if own_pattern else NO_CONTROLS]
         super().__init__(validate=validators, **kwargs)
 
 
@@ -44,8 +48,18 @@ def PositiveInt64(**kwargs: Any) -> fields.Integer:
 
 # No C0/C1 control characters and no lone surrogates, stated as a pattern so the
 # OpenAPI document says it too.
-NO_CONTROLS = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*$",
-                              error="Control characters are not allowed.")
+class NoControls(validate.Regexp):
+    """The documented pattern (C0/C1 controls; JSON Schema regexes cannot name lone
+    surrogates), and ``reject_control_characters`` for the surrogates as well."""
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            reject_control_characters(value)
+        return super().__call__(value)
+
+
+NO_CONTROLS = NoControls(r"^[^\x00-\x1f\x7f-\x9f]*$",
+                         error="Control characters are not allowed.")
 
 
 def PlainText(max_length: int, **kwargs: Any) -> fields.String:

@@ -18,6 +18,16 @@ class DatabaseUnavailable(WalletError):
     default_message = "The database does not answer."
 
 
+OPENAPI_PATH = {"get": {
+    "operationId": "getHealthz", "tags": ["health"],
+    "summary": "200 when the database answers (for load balancers and monitors).",
+    "responses": {"200": {"description": "Healthy.", "content": {"application/json": {
+        "schema": {"type": "object", "required": ["status", "database"], "properties": {
+            "status": {"type": "string", "enum": ["ok"]},
+            "database": {"type": "string"}}}}}}},
+}}
+
+
 @bp.get("/healthz")
 def healthz() -> dict[str, str]:
     try:

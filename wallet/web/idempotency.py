@@ -46,7 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet.db import Base, BigIntPK, UTCDateTime, db, utcnow
+from wallet.db import Base, BigIntPK, UTCDateTime, db, is_postgres, utcnow
 from wallet.errors import Conflict, InvalidRequest
 from wallet.web.auth import principal
 from wallet.web.json_body import NO_BODY, json_body
@@ -152,7 +152,7 @@ def _maybe_purge(session: Any, now: datetime) -> None:
 def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
     """Hold the key for this transaction, or answer with the stored/conflict result."""
     session = db.session
-    if session.get_bind().dialect.name == "postgresql" and not session.execute(
+    if is_postgres(session) and not session.execute(
         text("SELECT pg_try_advisory_xact_lock(hashtextextended(:lock, 0))"),
         {"lock": f"idempotency\n{scope}\n{key}"},
     ).scalar():
@@ -183,7 +183,7 @@ def _claim(scope: str, key: str, fingerprint: str) -> Response | None:
 def _store(scope: str, key: str, fingerprint: str, response: Response) -> None:
     """Record the answer in the request's transaction (it commits with the work)."""
     session = db.session
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if is_postgres(session) else sqlite
     now = utcnow()
     values = {"fingerprint": fingerprint, "state": "done", "created_at": now,
               "response_status": response.status_code,
@@ -212,6 +212,8 @@ def idempotent(view: F) -> F:
             _store(scope, key, fingerprint, response)
         return response
 
+    # read by wallet.web.docs: the Idempotency-Key header and 402/409 are documented
+    wrapper._wallet_idempotent = True  # type: ignore[attr-defined]
     return cast(F, wrapper)
 
 

@@ -44,7 +44,11 @@ def json_body() -> Any:
 
 
 class WalletParser(FlaskParser):
-    """webargs' Flask parser, reading the body parsed by ``parse_request_body``."""
+    """webargs' Flask parser, reading the body parsed by ``parse_request_body``.
+
+    Invalid arguments answer 400 (documented so by flask-smorest), never 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
 
     def _raw_load_json(self, req: Any) -> Any:
         return json_body()

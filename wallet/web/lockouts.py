@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from wallet.db import Base, UTCDateTime, db, utcnow
+from wallet.db import Base, UTCDateTime, db, is_postgres, utcnow
 from wallet.errors import RateLimited
 
 EXTENSION = "wallet_lockouts"
@@ -98,7 +98,7 @@ class DatabaseStore:
 
     def take(self, key: str, rule: Rule, now: datetime) -> int | None:
         session, c = self.session, counters_t.c
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect = postgresql if is_postgres(session) else sqlite
         session.execute(dialect.insert(counters_t).values(
             key=key, failures=0, in_flight=0, window_started_at=now).on_conflict_do_nothing(
             index_elements=["key"]))

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
 
-from wallet.errors import InvalidRequest
+from wallet.errors import NotFound
 
 
 class ListArgs(Schema):
@@ -28,7 +28,7 @@ def page(session: Session, stmt: Select[Any], model: Any, *, limit: int,
             stmt.with_only_columns(model.created_at, model.id).where(model.id == starting_after)
         ).first()
         if anchor is None:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         created, ident = anchor
         if newest_first:

@@ -69,6 +69,7 @@ class WalletFlask(Flask):
 
         logging.getLogger("wallet.retry").error(
             "request %s answers 503: %s", request.environ.get(_REQUEST_ID_KEY), why)
+        g.pop("commit_on_error", None)  # a failed attempt's wish: nothing of it is kept
         response = handle_wallet_error(ServiceUnavailable(
             "The service could not complete this request; retry it (with the same "
             "Idempotency-Key) shortly."))
@@ -86,6 +87,7 @@ def raise_if_transient(error: BaseException) -> None:
 
 def _assign_request_id() -> None:
     g.pop("principal", None)  # never carry a caller over from an outer app context
+    g.pop("commit_on_error", None)
     if _REQUEST_ID_KEY not in request.environ:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         request.environ[_REQUEST_ID_KEY] = (
@@ -93,18 +95,34 @@ def _assign_request_id() -> None:
     g.request_id = request.environ[_REQUEST_ID_KEY]
 
 
+def keep_writes_on_error() -> None:
+    """Ask the commit point to commit this request's writes although it answers an error.
+
+    For writes that must survive the refusal they come with: a detected token replay
+    revokes the grant (``wallet.oauth``), a payout refused by the concentration rule keeps
+    the review it opened (``wallet.payouts``). A WalletError's answer keeps them too
+    (``wallet.web.errors``); an unexpected error (500) never does."""
+    g.commit_on_error = True
+
+
 def _commit_and_tag(response: Response) -> Response:
-    """The one commit point: commit a successful request, roll back any other."""
-    if response.status_code < 400:
+    """The one commit point: commit a successful request, roll back any other (unless
+    ``keep_writes_on_error`` asked to keep them). A request that never used its session
+    (the purchase hot path) has nothing to end."""
+    session = db.session()
+    if not session.in_transaction():
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        return response
+    if response.status_code < 400 or g.get("commit_on_error"):
         try:
-            retry.commit(db.session())
+            retry.commit(session)
         except retry.CommitOutcomeUnknown:
             raise
         except Exception as exc:
             raise_if_transient(exc)
             raise
     else:
-        retry.discard(db.session())
+        retry.discard(session)
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     return response
 

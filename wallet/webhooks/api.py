@@ -17,7 +17,7 @@ from marshmallow import Schema, fields, validate
 from wallet.config import instance_secret, is_production
 from wallet.db import db
 from wallet.web.auth import principal, requires
-from wallet.web.docs import security
+from wallet.web.docs import document_webhooks, security
 from wallet.web.fields import NO_CONTROLS, PlainText, Text
 from wallet.web.json_body import Blueprint
 from wallet.web.paging import ListArgs, page
@@ -349,3 +349,4 @@ def register(app: Flask, api: Api) -> None:
     """Register the API; refuse to start in production without ``WALLET_WEBHOOK_KEK``."""
     webhook_kek(app)
     api.register_blueprint(blp)
+    document_webhooks(api, EVENT_TYPES, "EventOut")

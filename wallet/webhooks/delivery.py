@@ -31,7 +31,7 @@ from sqlalchemy import Table, Text, bindparam, insert, select, text, tuple_, upd
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
-from wallet.db import utcnow
+from wallet.db import is_postgres, utcnow
 from wallet.ids import new_id
 from wallet.webhooks.events import emit, to_json
 from wallet.webhooks.models import (
@@ -81,10 +81,6 @@ class RetryPolicy:
 # --- 1. dispatch --------------------------------------------------------------------------
 
 
-def _is_pg(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 # The smallest transaction id that may still be running in this database: the oldest
 # running one there (``pg_stat_activity.backend_xid``, 32 bits, widened to 64 around this
 # transaction's own id, which is among them). Transactions that have no id yet will get
@@ -110,14 +106,14 @@ def dispatch(session: Session, *, limit: int = 1000, now: datetime | None = None
     handled (0 also when another worker is dispatching)."""
     now = now or utcnow()
     query = select(cursor_t.c.txid, cursor_t.c.seq).where(cursor_t.c.id == 1)
-    if _is_pg(session):
+    if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     cursor = session.execute(query).first()
     if cursor is None:
         return 0
     e = events_t
     new: Any = select(e.c.seq, e.c.id, e.c.type, e.c.merchant_id, e.c.txid, e.c.created_at)
-    if _is_pg(session):
+    if is_postgres(session):
         new = (new.where(tuple_(e.c.txid, e.c.seq) > tuple_(cursor.txid, cursor.seq),
                          e.c.txid < _finished_below(session))
                .order_by(e.c.txid, e.c.seq))
@@ -200,7 +196,7 @@ def claim(session: Session, *, limit: int = 200, lease: timedelta = timedelta(mi
            .order_by(d.c.next_attempt_at).limit(limit))
     if run_started is not None:
         due = due.where((d.c.attempts == 0) | (d.c.next_attempt_at <= run_started))
-    if _is_pg(session):
+    if is_postgres(session):
         due = due.with_for_update(skip_locked=True, of=d)
     rows = session.execute(
         update(d).where(d.c.seq.in_(due.scalar_subquery()))

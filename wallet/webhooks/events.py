@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.db import utcnow
-from wallet.errors import InvalidRequest, NotFound
+from wallet.errors import NotFound, Unprocessable
 from wallet.ids import new_id
 from wallet.ledger.core import DriverCursor
 from wallet.webhooks.models import Event
@@ -40,9 +40,19 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     "payout.failed": (MERCHANT, "A payout failed; its value is available again."),
     "payout.canceled": (MERCHANT, "A pending payout was canceled; its value is available "
                                   "again."),
+    "payout_settings.updated": (MERCHANT, "The payout bank details changed; payouts are locked "
+                                          "until ``payouts_locked_until``."),
     "earnings.released": (MERCHANT, "Pending earnings passed the holding period and became "
                                     "available."),
     "topup.succeeded": (PLATFORM, "A person's top-up was paid and its credits landed."),
+    "subscription.created": (MERCHANT, "A person subscribed to one of the merchant's plans."),
+    "subscription.renewed": (MERCHANT, "A subscription's next period was charged."),
+    "subscription.past_due": (MERCHANT, "A renewal found too few credits; it is retried over "
+                                        "the grace period."),
+    "subscription.canceled": (MERCHANT, "A subscription ended (canceled, or its grace period "
+                                        "ran out)."),
+    "autoreload.failed": (PLATFORM, "An automatic top-up of a person's wallet failed (or was "
+                                    "refused by a limit); after repeats the rule turns off."),
     "webhook_endpoint.failing": (OWNER, "A webhook endpoint failed every retry of a delivery "
                                         "for 3 days."),
 }
@@ -167,7 +177,7 @@ def type_filter(query: Any, pattern: str | None) -> Any:
     if pattern.endswith(".*"):
         return query.where(Event.type.startswith(pattern[:-1], autoescape=True))
     if pattern not in EVENT_TYPES:
-        raise InvalidRequest(f"Unknown event type {pattern!r}.", code="unknown_event_type",
+        raise Unprocessable(f"Unknown event type {pattern!r}.", code="unknown_event_type",
                              param="type")
     return query.where(Event.type == pattern)
 
@@ -181,7 +191,7 @@ def list_events(session: Session, *, merchant_id: str | None, type_pattern: str 
     if starting_after:
         anchor = session.scalar(select(Event.seq).where(Event.id == starting_after, owner))
         if anchor is None:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         query = query.where(Event.seq < anchor)
     rows = list(session.scalars(query.order_by(Event.seq.desc()).limit(limit + 1)))

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from wallet.db import utcnow
-from wallet.errors import Conflict, InvalidRequest, NotFound
+from wallet.db import is_postgres, utcnow
+from wallet.errors import Conflict, InvalidRequest, NotFound, Unprocessable
 from wallet.ids import new_id
 from wallet.webhooks import secrets
 from wallet.webhooks.events import EVENT_TYPES, MERCHANT, OWNER, PLATFORM
@@ -48,7 +48,7 @@ def check_event_types(types: list[str], owner: str | None) -> list[str]:
     allowed = allowed_types(owner)
     for event_type in wanted:
         if event_type not in EVENT_TYPES:
-            raise InvalidRequest(f"Unknown event type {event_type!r}.",
+            raise Unprocessable(f"Unknown event type {event_type!r}.",
                                  code="unknown_event_type", param="events")
         if event_type not in allowed:
             whose = "the operator's" if owner is not None else "merchants'"
@@ -61,7 +61,7 @@ def check_url(url: str, policy: UrlPolicy) -> str:
     try:
         parse(url, policy)
     except UnsafeUrl as exc:
-        raise InvalidRequest(str(exc), code="unsafe_url", param="url") from None
+        raise Unprocessable(str(exc), code="unsafe_url", param="url") from None
     return url
 
 
@@ -98,7 +98,7 @@ def get_endpoint(session: Session, endpoint_id: str, owner: str | None,
                  *, lock: bool = False) -> WebhookEndpoint:
     """One live endpoint of this owner, else 404 (other owners' look absent)."""
     query = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
+    if lock and is_postgres(session):
         query = query.with_for_update()
     endpoint = session.scalar(query.execution_options(populate_existing=True))
     if endpoint is None or endpoint.deleted_at is not None or endpoint.merchant_id != owner:
@@ -244,7 +244,7 @@ def list_deliveries(
             WebhookDelivery.id == starting_after,
             WebhookDelivery.endpoint_id.in_(_owner_endpoints(owner))))
         if anchor is None:
-            raise InvalidRequest("starting_after is not an id from this list.",
+            raise NotFound("starting_after is not an id from this list.",
                                  code="invalid_cursor", param="starting_after")
         query = query.where(WebhookDelivery.seq < anchor)
     rows = session.execute(query.order_by(WebhookDelivery.seq.desc()).limit(limit + 1)).all()

@@ -17,7 +17,8 @@ from typing import Literal, Protocol, runtime_checkable
 from wallet.errors import InvalidRequest, WalletError
 from wallet.money import normalize_currency
 
-EventType = Literal["payment_succeeded", "payment_failed", "refunded", "chargeback", "ignored"]
+EventType = Literal["payment_succeeded", "payment_failed", "refunded", "chargeback",
+                    "dispute_won", "ignored"]
 EVENT_TYPES: frozenset[str] = frozenset(
     {"payment_succeeded", "payment_failed", "refunded", "chargeback", "ignored"}
 )
@@ -60,6 +61,14 @@ class ProviderError(WalletError):
     type = "api_error"
     code = "provider_error"
     default_message = "The payment provider could not process the request."
+
+
+class CardSetupError(InvalidRequest):
+    """The card could not be saved (invalid form, declined, not a sandbox test card)."""
+
+    type = "card_error"
+    code = "card_declined"
+    default_message = "The card could not be saved."
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +164,41 @@ def check_checkout_args(*, topup_id: str, amount_minor: int, currency: str) -> s
     if not isinstance(topup_id, str) or not topup_id:
         raise ValueError("topup_id must be a non-empty string")
     return check_amount(amount_minor, currency)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCard:
+    """A card saved at the provider for off-session charges (no card data, last four only)."""
+
+    customer_ref: str
+    payment_method_ref: str
+    last4: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OffSessionCharge:
+    """What an off-session charge answered at once.
+
+    ``status``: ``succeeded`` or ``processing`` (the webhook will say), or ``failed``
+    (``message`` for the person). ``webhook`` is a signed ``(raw body, headers)`` the
+    provider reports synchronously (the sandbox); a real provider sends it later.
+    """
+
+    payment_ref: str | None
+    status: Literal["succeeded", "processing", "failed"]
+    message: str | None = None
+    webhook: tuple[bytes, dict[str, str]] | None = None
+
+
+@runtime_checkable
+class OffSessionProvider(PaymentProvider, Protocol):
+    """A provider that can charge a saved card without the person (auto-reload)."""
+
+    name: str
+
+    def charge_off_session(
+        self, *, topup_id: str, customer_ref: str, payment_method_ref: str,
+        amount_minor: int, currency: str, description: str, now: int | None = None,
+    ) -> OffSessionCharge:
+        """Charge the saved card once per ``topup_id`` (the provider's idempotency key)."""
+        ...

@@ -10,6 +10,7 @@ mapping serves both:
   ``last_payment_error``)
 - ``charge.refunded``: refunded (``amount_refunded``, cumulative)
 - ``charge.dispute.created``: chargeback (``amount``)
+- ``charge.dispute.closed`` with ``status: won``: dispute_won (``amount``)
 - anything else, or a completed session not yet paid: ignored
 
 Our top-up id travels in ``metadata.topup_id`` (on the session and on the
@@ -86,6 +87,15 @@ def classify(event_type: str, obj: Mapping[str, Any]) -> EventType:
     if event_type == "checkout.session.completed":
         # "unpaid" means an async method is still pending; it ends in async_payment_*.
         return "payment_succeeded" if obj.get("payment_status") == "paid" else "ignored"
+    if event_type == "charge.dispute.closed":
+        # won: the platform keeps the money, so what the dispute took is given back
+        return "dispute_won" if obj.get("status") == "won" else "ignored"
+    if event_type == "payment_intent.succeeded":
+        # Only auto-reload's off-session intents: a checkout's own intent is reported
+        # by its session (checkout.session.completed), never twice.
+        metadata = obj.get("metadata")
+        off_session = isinstance(metadata, Mapping) and metadata.get("autoreload") == "true"
+        return "payment_succeeded" if off_session else "ignored"
     return _SIMPLE.get(event_type, "ignored")
 
 

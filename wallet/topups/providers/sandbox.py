@@ -14,6 +14,12 @@ Test cards (any future expiry, any 3-4 digit CVC):
 - ``4242 4242 4242 4242``: succeeds
 - ``4000 0000 0000 0002``: declined, "Your card was declined."
 - ``4000 0000 0000 9995``: declined, "Your card has insufficient funds."
+- ``4000 0000 0000 0341``: can be saved for auto-reload, then every off-session charge
+  is declined (Stripe's test card of the same number does the same)
+
+Auto-reload: :meth:`SandboxProvider.save_card` saves a test card (``pm_sbx_<last4>_…``)
+and :meth:`SandboxProvider.charge_off_session` charges it, answering at once with the
+signed ``payment_intent.succeeded`` / ``payment_intent.payment_failed`` webhook.
 
 Any other number, even a valid one, is refused: the sandbox never takes real cards.
 No card data is stored or put into events; a charge result keeps only the last four digits.
@@ -31,8 +37,11 @@ from typing import Any, Literal
 
 from wallet.topups.providers import signature
 from wallet.topups.providers.base import (
+    CardSetupError,
     Checkout,
+    OffSessionCharge,
     ProviderEvent,
+    SavedCard,
     check_amount,
     check_checkout_args,
     get_header,
@@ -45,13 +54,15 @@ API_VERSION = "sandbox-1"
 MAX_EXPIRY_YEARS = 50
 
 ChargeStatus = Literal["succeeded", "declined", "invalid"]
-ReportedKind = Literal["payment_succeeded", "payment_failed", "refunded", "chargeback"]
+ReportedKind = Literal["payment_succeeded", "payment_failed", "refunded", "chargeback",
+                       "dispute_won"]
 
 _STRIPE_TYPES: dict[ReportedKind, str] = {
     "payment_succeeded": "checkout.session.completed",
     "payment_failed": "payment_intent.payment_failed",
     "refunded": "charge.refunded",
     "chargeback": "charge.dispute.created",
+    "dispute_won": "charge.dispute.closed",
 }
 
 
@@ -78,8 +89,13 @@ TEST_CARDS: Mapping[str, TestCard] = {
             "insufficient_funds",
             "Your card has insufficient funds.",
         ),
+        TestCard("4000000000000341", "declined", "generic_decline", "Your card was declined."),
     )
 }
+# Cards that can be saved for off-session charges (a plain decline card cannot be saved).
+SAVABLE_CARDS = ("4242424242424242", "4000000000009995", "4000000000000341")
+# Cards whose off-session charges succeed.
+OFF_SESSION_OK = ("4242424242424242",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +347,64 @@ class SandboxProvider:
         signature.verify(self._secrets, raw_body, header, now, self.tolerance)
         return event_from_payload(load_json(raw_body))
 
+    def save_card(
+        self, *, user_id: str, card_number: str, exp_month: int | str, exp_year: int | str,
+        cvc: str, customer_ref: str | None = None, now: int | None = None,
+    ) -> SavedCard:
+        """Save a test card for off-session charges (a SetupIntent's outcome, at once)."""
+        now = int(time.time()) if now is None else now
+        errors = validate_card(card_number, exp_month, exp_year, cvc, now)
+        number = normalize_card_number(card_number)
+        if not errors and number not in SAVABLE_CARDS:
+            errors = (_not_a_test_card() if number not in TEST_CARDS else CardError(
+                "card_number", "card_declined", "Your card was declined."),)
+        if errors:
+            raise CardSetupError(errors[0].message, code=errors[0].code, param=errors[0].param)
+        return SavedCard(
+            customer_ref=customer_ref or f"cus_sbx_{secrets.token_hex(8)}",
+            payment_method_ref=f"pm_sbx_{number[-4:]}_{secrets.token_hex(8)}",
+            last4=number[-4:],
+        )
+
+    def charge_off_session(
+        self, *, topup_id: str, customer_ref: str, payment_method_ref: str,
+        amount_minor: int, currency: str, description: str, now: int | None = None,
+    ) -> OffSessionCharge:
+        """Charge a saved test card; the signed webhook comes back with the answer."""
+        code = check_checkout_args(topup_id=topup_id, amount_minor=amount_minor, currency=currency)
+        if not payment_method_ref.startswith("pm_sbx_"):
+            raise ValueError("not a sandbox payment method")
+        last4 = payment_method_ref.split("_")[2]
+        ok = any(card.endswith(last4) for card in OFF_SESSION_OK)
+        payment_ref = f"pi_sbx_{secrets.token_hex(12)}"
+        kind: ReportedKind = "payment_succeeded" if ok else "payment_failed"
+        card = next((c for n, c in TEST_CARDS.items() if n.endswith(last4)), None)
+        message = None if ok else (card.message if card and card.message
+                                   else "Your card was declined.")
+        refs = _Refs(topup_id, payment_ref, payment_ref, f"ch_sbx_{secrets.token_hex(12)}")
+        obj = _event_object(kind, refs, amount_minor, code,
+                            None if ok else (card.decline_code if card else None), message)
+        if ok:
+            obj = {"id": payment_ref, "object": "payment_intent", "status": "succeeded",
+                   "amount": amount_minor, "currency": code.lower(),
+                   "customer": customer_ref, "payment_method": payment_method_ref}
+        obj["metadata"] = {"topup_id": topup_id, "autoreload": "true"}
+        body, header = self._sign_event(
+            "payment_intent.succeeded" if ok else "payment_intent.payment_failed", obj, now)
+        return OffSessionCharge(
+            payment_ref=payment_ref, status="succeeded" if ok else "failed", message=message,
+            webhook=(body, {SIGNATURE_HEADER: header}),
+        )
+
+    def _sign_event(self, raw_type: str, obj: dict[str, Any],
+                    now: int | None) -> tuple[bytes, str]:
+        now = int(time.time()) if now is None else now
+        event = {"id": f"evt_sbx_{secrets.token_hex(12)}", "object": "event",
+                 "api_version": API_VERSION, "created": now, "livemode": False,
+                 "type": raw_type, "data": {"object": obj}}
+        body = json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return body, signature.sign_with(self._secrets, body, now)
+
     def build_event(
         self,
         kind: ReportedKind,
@@ -441,6 +515,6 @@ def _event_object(
         "charge": charge_id,
         "payment_intent": payment_ref,
         "reason": "fraudulent",
-        "status": "needs_response",
+        "status": "won" if kind == "dispute_won" else "needs_response",
         **common,
     }

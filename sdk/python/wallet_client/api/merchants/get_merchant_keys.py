@@ -1,0 +1,253 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.merchant_key_list import MerchantKeyList
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    merchant_id: str,
+    *,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["starting_after"] = starting_after
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/merchants/{merchant_id}/keys".format(merchant_id=quote(str(merchant_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | MerchantKeyList:
+    if response.status_code == 200:
+        response_200 = MerchantKeyList.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | MerchantKeyList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+
+) -> Response[Error | MerchantKeyList]:
+    """ The merchant's secret keys (hints only).
+
+    Args:
+        merchant_id (str):
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | MerchantKeyList]
+     """
+
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+limit=limit,
+starting_after=starting_after,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+
+) -> Error | MerchantKeyList | None:
+    """ The merchant's secret keys (hints only).
+
+    Args:
+        merchant_id (str):
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | MerchantKeyList
+     """
+
+
+    return sync_detailed(
+        merchant_id=merchant_id,
+client=client,
+limit=limit,
+starting_after=starting_after,
+
+    ).parsed
+
+async def asyncio_detailed(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+
+) -> Response[Error | MerchantKeyList]:
+    """ The merchant's secret keys (hints only).
+
+    Args:
+        merchant_id (str):
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | MerchantKeyList]
+     """
+
+
+    kwargs = _get_kwargs(
+        merchant_id=merchant_id,
+limit=limit,
+starting_after=starting_after,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    merchant_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+
+) -> Error | MerchantKeyList | None:
+    """ The merchant's secret keys (hints only).
+
+    Args:
+        merchant_id (str):
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | MerchantKeyList
+     """
+
+
+    return (await asyncio_detailed(
+        merchant_id=merchant_id,
+client=client,
+limit=limit,
+starting_after=starting_after,
+
+    )).parsed

@@ -1,0 +1,263 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.plan_list import PlanList
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+    include_archived: bool | Unset = False,
+    merchant_id: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["starting_after"] = starting_after
+
+    params["include_archived"] = include_archived
+
+    params["merchant_id"] = merchant_id
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/plans",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PlanList:
+    if response.status_code == 200:
+        response_200 = PlanList.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PlanList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+    include_archived: bool | Unset = False,
+    merchant_id: str | Unset = UNSET,
+
+) -> Response[Error | PlanList]:
+    """ The merchant's plans (an app's users and the wallet page see unarchived ones).
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+        include_archived (bool | Unset):  Default: False.
+        merchant_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PlanList]
+     """
+
+
+    kwargs = _get_kwargs(
+        limit=limit,
+starting_after=starting_after,
+include_archived=include_archived,
+merchant_id=merchant_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+    include_archived: bool | Unset = False,
+    merchant_id: str | Unset = UNSET,
+
+) -> Error | PlanList | None:
+    """ The merchant's plans (an app's users and the wallet page see unarchived ones).
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+        include_archived (bool | Unset):  Default: False.
+        merchant_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PlanList
+     """
+
+
+    return sync_detailed(
+        client=client,
+limit=limit,
+starting_after=starting_after,
+include_archived=include_archived,
+merchant_id=merchant_id,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+    include_archived: bool | Unset = False,
+    merchant_id: str | Unset = UNSET,
+
+) -> Response[Error | PlanList]:
+    """ The merchant's plans (an app's users and the wallet page see unarchived ones).
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+        include_archived (bool | Unset):  Default: False.
+        merchant_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PlanList]
+     """
+
+
+    kwargs = _get_kwargs(
+        limit=limit,
+starting_after=starting_after,
+include_archived=include_archived,
+merchant_id=merchant_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    starting_after: str | Unset = UNSET,
+    include_archived: bool | Unset = False,
+    merchant_id: str | Unset = UNSET,
+
+) -> Error | PlanList | None:
+    """ The merchant's plans (an app's users and the wallet page see unarchived ones).
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        starting_after (str | Unset):
+        include_archived (bool | Unset):  Default: False.
+        merchant_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PlanList
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+limit=limit,
+starting_after=starting_after,
+include_archived=include_archived,
+merchant_id=merchant_id,
+
+    )).parsed

@@ -1,0 +1,226 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.get_voucher_qr_fmt import GetVoucherQrFmt
+from typing import cast
+
+
+
+def _get_kwargs(
+    voucher_id: str,
+    fmt: GetVoucherQrFmt,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/vouchers/{voucher_id}/qr.{fmt}".format(voucher_id=quote(str(voucher_id), safe=""),fmt=quote(str(fmt), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error:
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+
+
+        return response_503
+
+    response_default = Error.from_dict(response.json())
+
+
+
+    return response_default
+
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    voucher_id: str,
+    fmt: GetVoucherQrFmt,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Any | Error]:
+    """ The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag).
+
+    Args:
+        voucher_id (str):
+        fmt (GetVoucherQrFmt):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        voucher_id=voucher_id,
+fmt=fmt,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    voucher_id: str,
+    fmt: GetVoucherQrFmt,
+    *,
+    client: AuthenticatedClient,
+
+) -> Any | Error | None:
+    """ The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag).
+
+    Args:
+        voucher_id (str):
+        fmt (GetVoucherQrFmt):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+     """
+
+
+    return sync_detailed(
+        voucher_id=voucher_id,
+fmt=fmt,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    voucher_id: str,
+    fmt: GetVoucherQrFmt,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Any | Error]:
+    """ The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag).
+
+    Args:
+        voucher_id (str):
+        fmt (GetVoucherQrFmt):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        voucher_id=voucher_id,
+fmt=fmt,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    voucher_id: str,
+    fmt: GetVoucherQrFmt,
+    *,
+    client: AuthenticatedClient,
+
+) -> Any | Error | None:
+    """ The voucher's QR code as PNG or SVG, for its issuer (cacheable, ETag).
+
+    Args:
+        voucher_id (str):
+        fmt (GetVoucherQrFmt):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+     """
+
+
+    return (await asyncio_detailed(
+        voucher_id=voucher_id,
+fmt=fmt,
+client=client,
+
+    )).parsed

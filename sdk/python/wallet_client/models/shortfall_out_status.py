@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class ShortfallOutStatus(StrEnum):
+    COLLECTED = "collected"
+    OPEN = "open"
+    WRITTEN_OFF = "written_off"
+
+    def __str__(self) -> str:
+        return str(self.value)

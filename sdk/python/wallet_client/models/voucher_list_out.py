@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.voucher_summary_out import VoucherSummaryOut
+
+
+
+
+
+T = TypeVar("T", bound="VoucherListOut")
+
+
+
+@_attrs_define
+class VoucherListOut:
+    """ 
+        Attributes:
+            data (list[VoucherSummaryOut]):
+            has_more (bool):
+     """
+
+    data: list[VoucherSummaryOut]
+    has_more: bool
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.voucher_summary_out import VoucherSummaryOut # noqa: PLC0415
+        data = []
+        for data_item_data in self.data:
+            data_item = data_item_data.to_dict()
+            data.append(data_item)
+
+
+
+        has_more = self.has_more
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "data": data,
+            "has_more": has_more,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.voucher_summary_out import VoucherSummaryOut # noqa: PLC0415
+        d = dict(src_dict)
+        data = []
+        _data = d.pop("data")
+        for data_item_data in (_data):
+            data_item = VoucherSummaryOut.from_dict(data_item_data)
+
+
+
+            data.append(data_item)
+
+
+        has_more = d.pop("has_more")
+
+        voucher_list_out = cls(
+            data=data,
+            has_more=has_more,
+        )
+
+        return voucher_list_out
+

@@ -1,0 +1,1 @@
+"""Subscriptions and memberships paid in credits (plans, renewals, plan changes)."""
