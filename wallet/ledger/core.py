@@ -797,16 +797,7 @@ def post_many(session: Session, entries: Sequence[Entry], *, held: Held) -> list
             if not (held.covers(m.debit) and held.covers(m.credit)):
                 raise InvalidPosting("post_many may only move accounts held with hold().")
     conn = session.connection()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    now = utcnow()
-    inserted = conn.execute(
-        dialect.insert(transactions_t).on_conflict_do_nothing(index_elements=["reference"])
-        .returning(transactions_t.c.id, transactions_t.c.reference),
-        [{"reference": e.reference, "kind": e.kind, "fingerprint": d,
-          "metadata": dict(e.metadata), "reverses_id": None, "created_at": now}
-         for e, d in zip(entries, digests, strict=True)],
-    ).all()
-    ids = {reference: int(txn_id) for txn_id, reference in inserted}
+    ids = _insert_transactions(conn, entries, digests)
     posted: list[Posted] = []
     deltas: dict[tuple[int, int], int] = {}
     rows = []
@@ -825,33 +816,83 @@ def post_many(session: Session, entries: Sequence[Entry], *, held: Held) -> list
         rows += [(txn_id, m.debit, m.credit, infos[m.debit].asset, m.amount)
                  for m in entry.moves]
     _apply_many(conn, {k: v for k, v in sorted(deltas.items()) if v})
-    if rows:  # executemany: batched into multi-row INSERTs by SQLAlchemy (insertmanyvalues)
-        keys = ("transaction_id", "debit_account_id", "credit_account_id", "asset", "amount")
-        conn.execute(insert(postings_t), [dict(zip(keys, r, strict=True)) for r in rows])
+    _insert_postings(conn, rows)
     return posted
+
+
+# post_many on PostgreSQL: one array per column (unnest), so each statement is short and
+# the same whatever the batch: psycopg parses and PostgreSQL plans it once, where a
+# multi-row VALUES of 3,000 parameters was parsed again by each call (benchmarks/README.md,
+# "Renewal job").
+_PG_INSERT_TRANSACTIONS = (
+    "INSERT INTO transactions (reference, kind, fingerprint, metadata, created_at) "
+    "SELECT r, k, f, CAST(m AS JSON), %s FROM unnest("
+    "CAST(%s AS TEXT[]), CAST(%s AS TEXT[]), CAST(%s AS TEXT[]), CAST(%s AS TEXT[])) "
+    "AS u(r, k, f, m) ON CONFLICT (reference) DO NOTHING RETURNING id, reference"
+)
+_PG_INSERT_POSTINGS = (
+    "INSERT INTO postings (transaction_id, debit_account_id, credit_account_id, asset, amount) "
+    "SELECT * FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS BIGINT[]), CAST(%s AS BIGINT[]), "
+    "CAST(%s AS TEXT[]), CAST(%s AS BIGINT[]))"
+)
+_APPLY_MANY = (
+    "UPDATE account_balances SET balance = account_balances.balance + v.delta FROM {rows} "
+    "WHERE account_balances.account_id = v.account_id AND account_balances.shard = v.shard "
+    "AND (v.delta >= 0 OR account_balances.allow_negative "
+    "OR account_balances.balance + v.delta >= 0) RETURNING account_balances.account_id"
+)
+_PG_APPLY_MANY = _APPLY_MANY.format(
+    rows="unnest(CAST(%s AS BIGINT[]), CAST(%s AS INTEGER[]), CAST(%s AS BIGINT[])) "
+         "AS v(account_id, shard, delta)")
+
+
+def _insert_transactions(conn: Connection, entries: Sequence[Entry],
+                         digests: Sequence[str]) -> dict[str, int]:
+    """One INSERT of the entries' transactions, skipping known references; the new
+    transactions' ids by reference."""
+    now = utcnow()
+    rows: Sequence[Any]
+    if conn.dialect.name == "postgresql":
+        rows = DriverCursor(conn).all(_PG_INSERT_TRANSACTIONS, (
+            now, [e.reference for e in entries], [e.kind for e in entries], list(digests),
+            [json.dumps(dict(e.metadata)) for e in entries]))  # as SQLAlchemy's JSON does
+    else:
+        rows = conn.execute(
+            sqlite.insert(transactions_t).on_conflict_do_nothing(index_elements=["reference"])
+            .returning(transactions_t.c.id, transactions_t.c.reference),
+            [{"reference": e.reference, "kind": e.kind, "fingerprint": d,
+              "metadata": dict(e.metadata), "reverses_id": None, "created_at": now}
+             for e, d in zip(entries, digests, strict=True)],
+        ).all()
+    return {reference: int(txn_id) for txn_id, reference in rows}
+
+
+def _insert_postings(conn: Connection, rows: Sequence[tuple[int, int, int, str, int]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        DriverCursor(conn).run(_PG_INSERT_POSTINGS, [list(c) for c in zip(*rows, strict=True)])
+        return
+    keys = ("transaction_id", "debit_account_id", "credit_account_id", "asset", "amount")
+    # executemany: batched into multi-row INSERTs by SQLAlchemy (insertmanyvalues)
+    conn.execute(insert(postings_t), [dict(zip(keys, r, strict=True)) for r in rows])
 
 
 def _apply_many(conn: Connection, deltas: Mapping[tuple[int, int], int]) -> None:
     """One UPDATE of every (account, shard) row by its delta; checked where no overdraft."""
     if not deltas:
         return
-    pg = conn.dialect.name == "postgresql"
-    mark = "%s" if pg else "?"
-    cast_mark = f"CAST({mark} AS BIGINT)" if pg else mark
-    values = ", ".join(f"({cast_mark}, {cast_mark}, {cast_mark})" for _ in deltas)
-    sql = (
-        f"WITH v(account_id, shard, delta) AS (VALUES {values}) "
-        "UPDATE account_balances SET balance = account_balances.balance + v.delta FROM v "
-        "WHERE account_balances.account_id = v.account_id AND account_balances.shard = v.shard "
-        "AND (v.delta >= 0 OR account_balances.allow_negative "
-        "OR account_balances.balance + v.delta >= 0) RETURNING account_balances.account_id"
-    )
-    params = [x for (account_id, shard), delta in deltas.items()
-              for x in (account_id, shard, delta)]
-    cursor = DriverCursor(conn)
-    with cursor.wrapping(sql, params) as raw:
-        raw.execute(sql, params)
-        updated = {int(r[0]) for r in raw.fetchall()}
+    params: Sequence[Any]
+    if conn.dialect.name == "postgresql":
+        sql = _PG_APPLY_MANY
+        params = ([a for a, _ in deltas], [s for _, s in deltas], list(deltas.values()))
+    else:
+        values = ", ".join("(?, ?, ?)" for _ in deltas)
+        sql = f"WITH v(account_id, shard, delta) AS (VALUES {values}) " + \
+            _APPLY_MANY.format(rows="v")
+        params = [x for (account_id, shard), delta in deltas.items()
+                  for x in (account_id, shard, delta)]
+    updated = {int(r[0]) for r in DriverCursor(conn).all(sql, params)}
     missing = {account_id for account_id, _ in deltas} - updated
     if missing:
         raise InsufficientFunds(min(missing))

@@ -32,12 +32,22 @@ from sqlalchemy.orm import Session
 
 from wallet.credits import service as credits
 from wallet.credits.service import LiveLot, Spendable
-from wallet.db import is_postgres, utcnow
+from wallet.db import is_postgres, one_of, utcnow
 from wallet.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from wallet.ids import looks_like_id, new_id
 from wallet.ledger import chart
 from wallet.ledger.chart import Kind
-from wallet.ledger.core import Entry, Held, Move, hold, post_many
+from wallet.ledger.core import (
+    AccountInfo,
+    DriverCursor,
+    Entry,
+    Held,
+    Move,
+    Posted,
+    hold,
+    post_many,
+    remember_accounts,
+)
 from wallet.merchants.models import Merchant
 from wallet.subscriptions.models import INTERVALS, LIVE, Plan, Subscription, SubscriptionCharge
 from wallet.webhooks.events import emit, emit_many
@@ -471,14 +481,9 @@ def renew_due(session: Session, *, now: datetime | None = None, grace: timedelta
     clock.lap("settle")
     posted = post_many(session, [c.entry for c in batch.charges], held=batch.held)
     clock.lap("ledger")
-    charges_t = cast(Table, SubscriptionCharge.__table__)
-    rows = [{"reference": c.entry.reference, "subscription_id": c.sub.id,
-             "merchant_id": c.sub.merchant_id, "kind": "period", "period": c.period,
-             "amount": c.amount, "txn_id": p.id, "created_at": now}
-            for c, p in zip(batch.charges, posted, strict=True) if p.created]
     with session.no_autoflush:
-        if rows:
-            session.execute(insert(charges_t), rows)
+        _insert_period_charges(session, [c for c, p in zip(batch.charges, posted, strict=True)
+                                         if p.created], posted, now)
         clock.lap("charges")
         emit_many(session, "subscription.renewed",
                   [(obj, merchant) for obj, merchant in batch.renewed_events])
@@ -491,39 +496,80 @@ def renew_due(session: Session, *, now: datetime | None = None, grace: timedelta
     return result, len(subs)
 
 
+# On PostgreSQL the batch's rows go as one array per column (unnest): a short statement,
+# parsed and planned once, whatever the batch's size (benchmarks/README.md, "Renewal job").
+_PG_INSERT_CHARGES = (
+    "INSERT INTO subscription_charges "
+    "(reference, subscription_id, merchant_id, kind, period, amount, txn_id, created_at) "
+    "SELECT r, s, m, 'period', p, a, t, %s FROM unnest(CAST(%s AS TEXT[]), "
+    "CAST(%s AS TEXT[]), CAST(%s AS TEXT[]), CAST(%s AS INTEGER[]), CAST(%s AS BIGINT[]), "
+    "CAST(%s AS BIGINT[])) AS u(r, s, m, p, a, t)"
+)
+_PG_MOVE_PERIODS = (
+    "UPDATE subscriptions SET paid_through = v.paid_through, "
+    "current_period_start = v.period_start, current_period_end = v.period_end, "
+    "status = 'active', past_due_since = NULL, updated_at = v.updated_at "
+    "FROM unnest(CAST(%s AS TEXT[]), CAST(%s AS INTEGER[]), CAST(%s AS TIMESTAMPTZ[]), "
+    "CAST(%s AS TIMESTAMPTZ[]), CAST(%s AS TIMESTAMPTZ[])) "
+    "AS v(id, paid_through, period_start, period_end, updated_at) "
+    "WHERE subscriptions.id = v.id"
+)
+
+
+def _insert_period_charges(session: Session, charges: Sequence[_Charge],
+                           posted: Sequence[Posted], now: datetime) -> None:
+    """One INSERT of the charge rows of the periods this batch posted."""
+    if not charges:
+        return
+    txn_ids = {p.reference: p.id for p in posted}
+    if is_postgres(session):
+        DriverCursor(session.connection()).run(_PG_INSERT_CHARGES, (
+            now, [c.entry.reference for c in charges], [c.sub.id for c in charges],
+            [c.sub.merchant_id for c in charges], [c.period for c in charges],
+            [c.amount for c in charges], [txn_ids[c.entry.reference] for c in charges]))
+        return
+    session.execute(insert(cast(Table, SubscriptionCharge.__table__)), [
+        {"reference": c.entry.reference, "subscription_id": c.sub.id,
+         "merchant_id": c.sub.merchant_id, "kind": "period", "period": c.period,
+         "amount": c.amount, "txn_id": txn_ids[c.entry.reference], "created_at": now}
+        for c in charges])
+
+
 PERIODS_PER_UPDATE = 6_000  # 5 parameters each: under SQLite's 32,766 (the batch may be 10,000)
 
 
 def _move_periods_on(session: Session, subs: Sequence[Subscription]) -> None:
-    """Write the renewed subscriptions' new periods in one UPDATE per
-    ``PERIODS_PER_UPDATE``, then expire them (the session's flush does not write them
+    """Write the renewed subscriptions' new periods in one UPDATE (on SQLite one per
+    ``PERIODS_PER_UPDATE``), then expire them (the session's flush does not write them
     again; a later read reloads them)."""
-    for start in range(0, len(subs), PERIODS_PER_UPDATE):
-        _update_periods(session, subs[start:start + PERIODS_PER_UPDATE])
+    if not subs:
+        return
+    if is_postgres(session):
+        DriverCursor(session.connection()).run(_PG_MOVE_PERIODS, (
+            [s.id for s in subs], [s.paid_through for s in subs],
+            [s.current_period_start for s in subs], [s.current_period_end for s in subs],
+            [s.updated_at for s in subs]))
+    else:
+        for start in range(0, len(subs), PERIODS_PER_UPDATE):
+            _update_periods_sqlite(session, subs[start:start + PERIODS_PER_UPDATE])
+    for sub in subs:
+        session.expire(sub)  # its pending changes are written: drop them, reload on use
 
 
-def _update_periods(session: Session, subs: Sequence[Subscription]) -> None:
-    conn = session.connection()
-    pg = is_postgres(conn)
-    mark = "%s" if pg else "?"
-    at = f"CAST({mark} AS TIMESTAMPTZ)" if pg else mark
-    row = f"({mark}, CAST({mark} AS INTEGER), {at}, {at}, {at})"
+def _update_periods_sqlite(session: Session, subs: Sequence[Subscription]) -> None:
     sql = (
-        f"WITH v(id, paid_through, period_start, period_end, updated_at) AS "  # noqa: S608
-        f"(VALUES {', '.join(row for _ in subs)}) "
+        "WITH v(id, paid_through, period_start, period_end, updated_at) AS "  # noqa: S608
+        f"(VALUES {', '.join('(?, ?, ?, ?, ?)' for _ in subs)}) "
         "UPDATE subscriptions SET paid_through = v.paid_through, "
         "current_period_start = v.period_start, current_period_end = v.period_end, "
         "status = 'active', past_due_since = NULL, updated_at = v.updated_at "
         "FROM v WHERE subscriptions.id = v.id"
     )
-    dialect = conn.dialect.name
     params = [x for sub in subs for x in (
-        sub.id, sub.paid_through, credits.driver_time(sub.current_period_start, dialect),
-        credits.driver_time(sub.current_period_end, dialect),
-        credits.driver_time(sub.updated_at, dialect))]
-    conn.exec_driver_sql(sql, tuple(params))
-    for sub in subs:
-        session.expire(sub)  # its pending changes are written: drop them, reload on use
+        sub.id, sub.paid_through, credits.driver_time(sub.current_period_start, "sqlite"),
+        credits.driver_time(sub.current_period_end, "sqlite"),
+        credits.driver_time(sub.updated_at, "sqlite"))]
+    session.connection().exec_driver_sql(sql, tuple(params))
 
 
 class _Clock:
@@ -572,43 +618,80 @@ def _hold_wallets(session: Session, subs: Sequence[Subscription], now: datetime)
     """Lock every balance row the batch may post to, in the ledger's one order and one
     statement (people's paid and live lot rows, one shard per merchant), then read them.
 
-    Three reads for the whole batch: the people (frozen, paid account), their live lots,
+    Before the lock, two reads for the whole batch: the people (frozen, paid account and
+    live lots, with the accounts' attributes, which prime the ledger's account cache) and
     the merchants' pending accounts (opened here when missing).
     """
     user_ids = sorted({s.user_id for s in subs})
-    paid_codes = {credits.paid_code(u): u for u in user_ids}
-    users_t, accounts_t, lots_t = credits.users_t, credits.accounts_t, credits.lots_t
-    frozen = dict(session.execute(
-        select(users_t.c.id, users_t.c.frozen).where(users_t.c.id.in_(user_ids))).all())
-    paid = {paid_codes[code]: int(account_id) for account_id, code in session.execute(
-        select(accounts_t.c.id, accounts_t.c.code).where(accounts_t.c.code.in_(paid_codes)))}
-    lots: dict[str, list[LiveLot]] = {}
-    for lot_id, user_id, account_id, expires_at in session.execute(
-            select(lots_t.c.id, lots_t.c.user_id, lots_t.c.account_id, lots_t.c.expires_at)
-            .join(credits.balances_t, and_(credits.balances_t.c.account_id == lots_t.c.account_id,
-                                           credits.balances_t.c.shard == 0,
-                                           credits.balances_t.c.balance > 0))
-            .where(lots_t.c.user_id.in_(user_ids),
-                   or_(lots_t.c.expires_at.is_(None), lots_t.c.expires_at > now))
-            .order_by(lots_t.c.expires_at.is_(None), lots_t.c.expires_at, lots_t.c.id)):
-        lots.setdefault(user_id, []).append(LiveLot(lot_id, account_id, expires_at, 0))
-    merchant_codes = {credits.pending_code(m): m for m in {s.merchant_id for s in subs}}
-    merchants = {merchant_codes[code]: int(account_id) for account_id, code in session.execute(
-        select(accounts_t.c.id, accounts_t.c.code)
-        .where(accounts_t.c.code.in_(merchant_codes)))}
-    for merchant_id in sorted(set(merchant_codes.values()) - set(merchants)):
-        merchants[merchant_id] = chart.merchant_account(
-            session, merchant_id, Kind.MERCHANT_PENDING).id
-    accounts = set(paid.values()) | set(merchants.values())
-    accounts |= {lot.account_id for found in lots.values() for lot in found}
+    people: dict[str, tuple[bool, int | None, list[LiveLot]]] = {}
+    infos: list[AccountInfo] = []
+    for row in session.execute(_people_query(session, user_ids, now)):
+        user_id, is_frozen, paid_id, lot_id, lot_account, expires_at = row[:6]
+        _, _, found = people.setdefault(user_id, (bool(is_frozen), paid_id, []))
+        if paid_id is not None:
+            infos.append(AccountInfo(paid_id, *row[6:9]))
+        if lot_id is not None:
+            found.append(LiveLot(lot_id, lot_account, expires_at, 0))
+            infos.append(AccountInfo(lot_account, *row[9:12]))
+    merchants = _merchant_accounts(session, {s.merchant_id for s in subs}, infos)
+    remember_accounts(session, infos)
+    accounts = {info.id for info in infos} | set(merchants.values())
     held = hold(session, accounts)
-    people = {
-        u: _Wallet(bool(frozen.get(u, False)), paid.get(u),
-                   held.balances[paid[u]] if u in paid else 0,
-                   [LiveLot(lot.id, lot.account_id, lot.expires_at, held.balances[lot.account_id])
-                    for lot in lots.get(u, [])])
-        for u in user_ids}
-    return _Batch(people, merchants, held)
+    wallets = {}
+    for user_id in user_ids:
+        is_frozen, paid_id, lots = people.get(user_id, (False, None, []))
+        wallets[user_id] = _Wallet(
+            is_frozen, paid_id, held.balances[paid_id] if paid_id is not None else 0,
+            [LiveLot(lot.id, lot.account_id, lot.expires_at, held.balances[lot.account_id])
+             for lot in lots])
+    return _Batch(wallets, merchants, held)
+
+
+def _people_query(session: Session, user_ids: Sequence[str], now: datetime) -> Select[Any]:
+    """Per person, one row per live lot (or one row): id, frozen, paid account, lot id,
+    lot account, expiry, then the paid and lot accounts' (asset, allow_negative, shards);
+    lots in spend order."""
+    users_t, accounts_t, lots_t = credits.users_t, credits.accounts_t, credits.lots_t
+    paid, lot_account = accounts_t.alias("pa"), accounts_t.alias("la")
+    live = (
+        select(lots_t.c.id, lots_t.c.user_id, lots_t.c.account_id, lots_t.c.expires_at,
+               lot_account.c.asset, lot_account.c.allow_negative, lot_account.c.shards)
+        .join(credits.balances_t, and_(credits.balances_t.c.account_id == lots_t.c.account_id,
+                                       credits.balances_t.c.shard == 0,
+                                       credits.balances_t.c.balance > 0))
+        .join(lot_account, lot_account.c.id == lots_t.c.account_id)
+        .where(one_of(session, lots_t.c.user_id, user_ids),
+               or_(lots_t.c.expires_at.is_(None), lots_t.c.expires_at > now))
+        .subquery("live")
+    )
+    return (
+        select(users_t.c.id, users_t.c.frozen, paid.c.id, live.c.id, live.c.account_id,
+               live.c.expires_at, paid.c.asset, paid.c.allow_negative, paid.c.shards,
+               live.c.asset, live.c.allow_negative, live.c.shards)
+        .select_from(users_t.outerjoin(paid, paid.c.code == "user:" + users_t.c.id + ":paid")
+                     .outerjoin(live, live.c.user_id == users_t.c.id))
+        .where(one_of(session, users_t.c.id, user_ids))
+        .order_by(users_t.c.id, live.c.expires_at.is_(None), live.c.expires_at, live.c.id)
+    )
+
+
+def _merchant_accounts(session: Session, merchant_ids: set[str],
+                       infos: list[AccountInfo]) -> dict[str, int]:
+    """The merchants' pending-earnings account ids (opened when missing); their
+    attributes go to ``infos``."""
+    codes = {credits.pending_code(m): m for m in merchant_ids}
+    accounts_t = credits.accounts_t
+    found: dict[str, int] = {}
+    for account_id, code, *attributes in session.execute(
+            select(accounts_t.c.id, accounts_t.c.code, accounts_t.c.asset,
+                   accounts_t.c.allow_negative, accounts_t.c.shards)
+            .where(one_of(session, accounts_t.c.code, codes))):
+        found[codes[code]] = int(account_id)
+        infos.append(AccountInfo(int(account_id), *attributes))
+    for merchant_id in sorted(merchant_ids - set(found)):
+        found[merchant_id] = chart.merchant_account(
+            session, merchant_id, Kind.MERCHANT_PENDING).id
+    return found
 
 
 def _queue_charge(batch: _Batch, sub: Subscription, plan: Plan, period: int) -> bool:
