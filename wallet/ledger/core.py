@@ -775,8 +775,9 @@ def post_many(session: Session, entries: Sequence[Entry], *, held: Held) -> list
     ONE UPDATE of every balance row by the net of the created entries (in the global
     order; rows that must not go negative are checked in the statement: a shortfall
     raises InsufficientFunds and the caller rolls back), and ONE INSERT of the postings
-    (PostgreSQL: each an array per column). Every account must be held by the caller (``hold``); sharded accounts
-    may only be credited (on their held shard). ``balances_after`` is left empty.
+    (PostgreSQL: each an array per column). Every account must be held by the caller
+    (``hold``); sharded accounts may only be credited (on their held shard).
+    ``balances_after`` is left empty.
     """
     if not entries:
         return []

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, request, session
 
 from wallet.errors import PermissionDenied
 from wallet.web.auth import SESSION_FIELD
@@ -108,13 +108,6 @@ def _set_cookie(response: Response) -> Response:
     return response
 
 
-def _forget_previous_request() -> None:
-    """Per-request values in ``g`` start empty, even when an app context outlives a
-    request (Flask's test client reuses an already pushed app context)."""
-    for name in ("principal", "oauth_caps", "commit_on_error"):
-        g.pop(name, None)
-
-
 def init_app(app: Flask) -> None:
     """Cookie flags, the check before every request, and ``csrf_token()`` in templates."""
     production = app.config.get("ENV") == "production"
@@ -125,7 +118,6 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = bool(
         app.config.get("SESSION_COOKIE_SECURE") or production
     )
-    app.before_request(_forget_previous_request)
     app.before_request(protect)
     app.after_request(_set_cookie)
     app.jinja_env.globals["csrf_token"] = token

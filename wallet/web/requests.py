@@ -85,9 +85,14 @@ def raise_if_transient(error: BaseException) -> None:
         raise TransientFailure(kind, error) from error
 
 
+_PER_REQUEST = ("principal", "oauth_caps", "commit_on_error")
+"""Values in ``g`` that belong to one request: each starts empty, even when an app
+context outlives a request (Flask's test client reuses a pushed one)."""
+
+
 def _assign_request_id() -> None:
-    g.pop("principal", None)  # never carry a caller over from an outer app context
-    g.pop("commit_on_error", None)
+    for name in _PER_REQUEST:  # never carry a caller or a wish over from another request
+        g.pop(name, None)
     if _REQUEST_ID_KEY not in request.environ:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         request.environ[_REQUEST_ID_KEY] = (
