@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import Session
 
 from tests.support.databases import temporary_database
@@ -28,6 +29,13 @@ from wallet.ledger.core import forget_accounts
 
 # shared fixtures that live beside their helpers
 pytest_plugins = ["tests.support.topup_helpers"]
+
+# Property tests judge results, not speed: on a loaded 2-core CI machine one example can
+# take longer than Hypothesis's default 200 ms deadline, which fails the test as
+# "Unreliable test timings" (tests that set their own settings keep them).
+settings.register_profile(
+    "wallet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "wallet"))
 
 TEST_SECRET = base64.urlsafe_b64encode(b"s" * 32).decode()
 TEST_LEDGER_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()

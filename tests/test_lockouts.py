@@ -30,10 +30,18 @@ def _race(store_for_thread: Callable[[], tuple[lockouts.Store, Callable[[], None
     lock = threading.Lock()
     barrier = threading.Barrier(THREADS)
 
+    errors: list[BaseException] = []
+
     def one() -> None:
+        try:
+            attempt()
+        except BaseException as exc:  # reported by the caller, not lost with the thread
+            errors.append(exc)
+
+    def attempt() -> None:
         store, commit = store_for_thread()
-        barrier.wait()
-        deadline = time.monotonic() + 20
+        barrier.wait(60)
+        deadline = time.monotonic() + 60
         while True:
             try:
                 taken = lockouts.take(store, checks, utcnow(), code="locked", message="x")
@@ -54,11 +62,13 @@ def _race(store_for_thread: Callable[[], tuple[lockouts.Store, Callable[[], None
         lockouts.settle(taken, failed=True)
         commit()
 
-    threads = [threading.Thread(target=one) for _ in range(THREADS)]
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    assert not errors, errors
     return outcomes
 
 

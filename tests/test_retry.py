@@ -110,21 +110,37 @@ def test_a_real_deadlock_is_run_again(pg_app: Flask, caplog: pytest.LogCaptureFi
         b = chart.user_account(db.session(), "usr_b").id
         db.session.commit()
     holding_a, side_waits = threading.Event(), threading.Event()
+    side_pid: list[int] = []
+    watcher = create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"])
+
+    def until_the_other_session_waits() -> None:
+        """PostgreSQL looks for a deadlock once, ``deadlock_timeout`` after a backend
+        starts waiting: the other session must already wait for A when we ask for B
+        (a fixed sleep was not enough on a loaded machine)."""
+        deadline = time.monotonic() + 60
+        with watcher.connect() as conn:
+            while not conn.execute(text("SELECT count(*) FROM pg_locks WHERE pid = :pid "
+                                        "AND NOT granted"), {"pid": side_pid[0]}).scalar():
+                conn.rollback()
+                assert time.monotonic() < deadline, "the other session never waited for A"
+                time.sleep(0.01)
 
     def work(attempt: int) -> None:
         hold(db.session(), [a])
         holding_a.set()
-        side_waits.wait(10)
-        time.sleep(0.2)  # the other session is now blocked on A
+        if attempt == 1:
+            assert side_waits.wait(60)
+            until_the_other_session_waits()
         hold(db.session(), [b])
 
     def other_session() -> None:
         engine = create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"])
         with engine.connect() as conn:
             conn.execute(text("SET deadlock_timeout = '20s'"))  # the request detects it
+            side_pid.append(int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one()))
             conn.execute(text("SELECT 1 FROM account_balances WHERE account_id = :b "
                               "FOR UPDATE"), {"b": b})
-            holding_a.wait(10)
+            assert holding_a.wait(60)
             side_waits.set()
             conn.execute(text("SELECT 1 FROM account_balances WHERE account_id = :a "
                               "FOR UPDATE"), {"a": a})
@@ -133,11 +149,15 @@ def test_a_real_deadlock_is_run_again(pg_app: Flask, caplog: pytest.LogCaptureFi
 
     attempts = register(pg_app, work)
     key = admin_key(pg_app)
-    side = threading.Thread(target=other_session)
+    side = threading.Thread(target=other_session, daemon=True)
     side.start()
-    with caplog.at_level(logging.WARNING, logger="wallet.retry"):
-        answer = post(pg_app, key)
-    side.join(30)
+    try:
+        with caplog.at_level(logging.WARNING, logger="wallet.retry"):
+            answer = post(pg_app, key)
+        side.join(60)
+        assert not side.is_alive()
+    finally:
+        watcher.dispose()
     assert answer.status_code == 201, answer.json
     assert attempts == [1, 2] and answer.json == {"attempt": 2}
     assert probe_rows(pg_app) == [2]

@@ -99,7 +99,7 @@ def sign_up(page: Any, base: str) -> str:
     return email
 
 
-def loaded_qr(page: Any, timeout: float = 10) -> None:
+def loaded_qr(page: Any, timeout: float = 30) -> None:
     """Wait until the gift QR image has loaded. Polled with ``page.evaluate`` (run over
     CDP): ``wait_for_function`` polls with eval() in the page, which the page's CSP
     (no 'unsafe-eval') refuses."""

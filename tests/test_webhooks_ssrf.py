@@ -187,7 +187,7 @@ def test_a_huge_answer_is_read_up_to_the_limit() -> None:
         sender.close()
         receiver.stop()
     assert outcome.ok and outcome.response == "x" * 4096
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # reading all 5 MB locally takes well under 1 s
 
 
 def _trickle(handler: Any) -> bool:
@@ -220,10 +220,15 @@ def _slowly(respond: Any) -> tuple[Any, float]:
         receiver.stop()
 
 
+# The upper bound leaves room for a loaded machine and still proves the cut-off: the silent
+# receiver answers after 10 s, the trickle takes 200 s.
+SLACK = 6.0
+
+
 def test_a_silent_receiver_times_out() -> None:
     outcome, took = _slowly(lambda h: time.sleep(10) or False)
     assert not outcome.ok and outcome.error == "timed out" and outcome.status_code is None
-    assert DEADLINE <= took < DEADLINE + 2, took
+    assert DEADLINE <= took < DEADLINE + SLACK, took
 
 
 def test_a_trickling_answer_is_cut_off_at_the_deadline() -> None:
@@ -231,7 +236,7 @@ def test_a_trickling_answer_is_cut_off_at_the_deadline() -> None:
     arrived before it counts (the receiver acknowledged); on a loaded machine the status
     line itself may miss the deadline, and then it is a time-out."""
     outcome, took = _slowly(_trickle)
-    assert DEADLINE <= took < DEADLINE + 2, took
+    assert DEADLINE <= took < DEADLINE + SLACK, took
     if outcome.status_code is None:
         assert outcome.error == "timed out"
     else:

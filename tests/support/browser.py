@@ -179,7 +179,7 @@ def broken_words(page: Any, selector: str) -> list[str]:
     return list(page.evaluate(BROKEN_WORDS_JS, selector))
 
 
-def wait_until(page: Any, expression: str, timeout_ms: float = 10_000) -> None:
+def wait_until(page: Any, expression: str, timeout_ms: float = TIMEOUT_MS) -> None:
     """Wait until ``expression`` is truthy in the page. Polled with ``page.evaluate``
     (run over CDP): Playwright's ``wait_for_function`` polls with eval(), which the
     pages' CSP (no 'unsafe-eval') refuses."""

@@ -34,7 +34,7 @@ def assert_api_conforms(
 
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=max_examples, deadline=None, database=None,
+        @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         def check(case: Any) -> None:
             credential = credential_for(case.path)

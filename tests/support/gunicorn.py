@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,9 @@ def gunicorn(env: dict[str, str], *, workers: int = 4, timeout: float = 90) -> I
         while sum("Booting worker" in line for line in list(lines)) < workers:
             assert time.monotonic() < booted, "".join(lines)
             time.sleep(0.1)
-        yield Server(url, process, lines)
+        server = Server(url, process, lines)
+        _until_several_workers_serve(server, min(workers, 2))
+        yield server
     finally:
         process.terminate()
         try:
@@ -123,6 +126,18 @@ def gunicorn(env: dict[str, str], *, workers: int = 4, timeout: float = 90) -> I
             process.kill()
             process.wait(5)
         reader.join(5)
+
+
+def _until_several_workers_serve(server: Server, count: int) -> None:
+    """Send bursts of /healthz until ``count`` workers have answered: gunicorn logs
+    "Booting worker" before a worker has loaded the app, and a test that checks requests
+    spread over workers needs them serving."""
+    deadline = time.monotonic() + 60
+    while len(server.access_pids("/healthz")) < count:
+        assert time.monotonic() < deadline, "".join(server.lines)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda _: requests.get(server.url + "/healthz", timeout=10), range(16)))
+        time.sleep(0.1)
 
 
 def refused_start(env: dict[str, str], timeout: float = 90) -> str:
