@@ -11,20 +11,23 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from tests.support.buyers import make_world, top_up, user_token
+from tests.support.hot_path import (
+    IDS,
+    answer,
+    buy,
+    public_key,
+    revocation_stops_purchases_at_once,
+)
 from wallet.credits import service as credits
 from wallet.db import db, utcnow
-from wallet.ids import secret_digest
 from wallet.ledger import audit
-from wallet.oauth.models import OAuthGrant, OAuthToken
-from wallet.oauth.service import revoke_grant, upsert_grant
 from wallet.purchases import api as purchases_api
 from wallet.purchases import hot
-from wallet.purchases.models import Purchase, SpendCounter
+from wallet.purchases.models import SpendCounter
 from wallet.webhooks.models import Event
 
 pytestmark = pytest.mark.postgres
@@ -38,15 +41,6 @@ def pg_app(committed_app: Flask, engine_name: str) -> Iterator[Flask]:
     engine = committed_app.extensions.get(purchases_api.HOT_EXTENSION)
     if engine is not None:
         engine.dispose()
-
-
-def _buy(client: FlaskClient, token: str, key: str, amount: int,
-         description: str = "Sticker", metadata: dict[str, str] | None = None) -> Any:
-    body: dict[str, Any] = {"amount": amount, "description": description}
-    if metadata is not None:
-        body["metadata"] = metadata
-    return client.post("/v1/purchases", json=body, headers={
-        "Authorization": f"Bearer {token}", "Idempotency-Key": key})
 
 
 def _scenario(app: Flask) -> list[Any]:
@@ -68,13 +62,6 @@ def _scenario(app: Flask) -> list[Any]:
     client = app.test_client()
     seen: list[Any] = []
 
-    def answer(response: Any) -> Any:
-        body = response.get_json()
-        if "error" in body:
-            return [response.status_code, body["error"]]
-        return [response.status_code, response.headers.get("Idempotent-Replayed"),
-                {k: v for k, v in body.items() if k not in IDS}]
-
     steps = [(token, "a", 10, "Tides ünïcode", {"sku": "x"}),
              (token, "a", 10, "Tides ünïcode", {"sku": "x"}),  # replay
              (token, "a", 11, "Tides ünïcode", {"sku": "x"}),  # key reused
@@ -84,9 +71,9 @@ def _scenario(app: Flask) -> list[Any]:
              (token, "e", 50, "day", None),
              (poor_token, "f", 1, "nothing", None)]  # insufficient
     for who, key, amount, description, metadata in steps:
-        seen.append(answer(_buy(client, who, key, amount, description, metadata)))
+        seen.append(answer(buy(client, who, key, amount, description, metadata)))
     app.config["PURCHASE_VELOCITY"] = 1
-    seen.append(answer(_buy(client, token, "g", 1)))  # velocity
+    seen.append(answer(buy(client, token, "g", 1)))  # velocity
     app.config["PURCHASE_VELOCITY"] = 60
     with app.app_context():
         session = db.session()
@@ -107,25 +94,16 @@ def _scenario(app: Flask) -> list[Any]:
             meta = json.loads(row[3])
             assert meta["purchase_id"] == row.id
             assert row[2] == _fingerprint(session, row.txn_id, meta)
-        report = audit.verify(session, _public_key(app))
+        report = audit.verify(session, public_key(app))
         assert report.ok, report
         db.session.remove()
     return seen
-
-
-IDS = ("id", "created_at", "app_id", "merchant_id", "user_id")
 
 
 def _fingerprint(session: Session, txn_id: int, meta: dict[str, Any]) -> str:
     from wallet.ledger.core import fingerprint, transaction_moves
 
     return fingerprint("purchase", transaction_moves(session, txn_id), meta, None)
-
-
-def _public_key(app: Flask) -> Any:
-    from wallet.cli import ledger_signing_key
-
-    return ledger_signing_key(app).public_key()
 
 
 def test_same_answers_as_the_python_purchase(pg_app: Flask, monkeypatch: Any) -> None:
@@ -156,12 +134,12 @@ def test_one_statement_and_no_orm(pg_app: Flask) -> None:
         session.commit()
         engine = db.engine
     client = pg_app.test_client()
-    assert _buy(client, token, "warm", 1).status_code == 201  # opens nothing new
+    assert buy(client, token, "warm", 1).status_code == 201  # opens nothing new
     statements: list[str] = []
     listen = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listen)
     try:
-        response = _buy(client, token, "k1", 2)
+        response = buy(client, token, "k1", 2)
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     assert response.status_code == 201, response.get_json()
@@ -170,45 +148,4 @@ def test_one_statement_and_no_orm(pg_app: Flask) -> None:
 
 
 def test_revocation_stops_the_hot_path_at_once(pg_app: Flask) -> None:
-    with pg_app.app_context():
-        session: Session = db.session()
-        world = make_world(session)
-        user = world.user_ids[0]
-        top_up(session, user, 50)
-        token = user_token(session, user, world.app_id)
-        other = user_token(session, user, world.app_id)
-        session.commit()
-    client = pg_app.test_client()
-    assert _buy(client, token, "1", 1).status_code == 201
-    with pg_app.app_context():  # one token revoked (RFC 7009)
-        session = db.session()
-        row = session.scalar(select(OAuthToken).where(
-            OAuthToken.access_digest == secret_digest(token)))
-        assert row is not None
-        row.revoked_at = utcnow()
-        session.commit()
-    refused = _buy(client, token, "2", 1)
-    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
-    assert _buy(client, other, "3", 1).status_code == 201
-    with pg_app.app_context():  # the caps changed: tokens with the old ones stop
-        session = db.session()
-        upsert_grant(session, user_id=user, app_id=world.app_id,
-                     scope="wallet:read purchases:write", per_purchase_cap=2, daily_cap=None,
-                     replace_caps=True)
-        session.commit()
-    assert _buy(client, other, "4", 1).status_code == 401
-    with pg_app.app_context():  # the connection revoked
-        session = db.session()
-        fresh = user_token(session, user, world.app_id)
-        session.commit()
-        assert _buy(client, fresh, "5", 3).get_json()["error"]["code"] == (
-            "per_purchase_cap_exceeded")
-        grant = session.scalar(select(OAuthGrant).where(OAuthGrant.user_id == user))
-        assert grant is not None
-        revoke_grant(session, grant)
-        session.commit()
-    assert _buy(client, fresh, "6", 1).status_code == 401
-    with pg_app.app_context():
-        count = db.session().scalar(select(func.count()).select_from(Purchase)
-                                    .where(Purchase.user_id == user))
-        assert count == 2
+    revocation_stops_purchases_at_once(pg_app)

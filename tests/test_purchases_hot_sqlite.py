@@ -15,12 +15,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import event, func, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from tests.support.buyers import make_world, pending, top_up, user_token
+from tests.support.hot_path import (
+    IDS,
+    answer,
+    buy,
+    public_key,
+    revocation_stops_purchases_at_once,
+)
 from wallet import retry
 from wallet.credits import service as credits
 from wallet.db import db, utcnow
@@ -28,8 +33,7 @@ from wallet.errors import InsufficientCredits
 from wallet.ids import secret_digest
 from wallet.ledger import audit, chart
 from wallet.ledger.core import fingerprint, transaction_moves
-from wallet.oauth.models import OAuthGrant, OAuthToken
-from wallet.oauth.service import revoke_grant, upsert_grant
+from wallet.oauth.models import OAuthToken
 from wallet.people.models import User
 from wallet.purchases import api as purchases_api
 from wallet.purchases import hot_sqlite
@@ -61,26 +65,6 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(hot_sqlite, "_purchase", counting)
     return calls
-
-
-def _buy(client: FlaskClient, token: str, key: str, amount: int,
-         description: str = "Sticker", metadata: dict[str, str] | None = None) -> Any:
-    body: dict[str, Any] = {"amount": amount, "description": description}
-    if metadata is not None:
-        body["metadata"] = metadata
-    return client.post("/v1/purchases", json=body, headers={
-        "Authorization": f"Bearer {token}", "Idempotency-Key": key})
-
-
-IDS = ("id", "created_at", "app_id", "merchant_id", "user_id")
-
-
-def _answer(response: Any) -> Any:
-    body = response.get_json()
-    if "error" in body:
-        return [response.status_code, body["error"]]
-    return [response.status_code, response.headers.get("Idempotent-Replayed"),
-            {k: v for k, v in body.items() if k not in IDS}]
 
 
 def _scenario(app: Flask) -> list[Any]:
@@ -115,12 +99,12 @@ def _scenario(app: Flask) -> list[Any]:
              (poor_token, "f", 1, "nothing", None),  # insufficient
              (token, "h", 40, "all that is left and more", None)]  # insufficient, lots gone
     for who, key, amount, description, metadata in steps:
-        seen.append(_answer(_buy(client, who, key, amount, description, metadata)))
+        seen.append(answer(buy(client, who, key, amount, description, metadata)))
     app.config["PURCHASE_VELOCITY"] = 1
-    seen.append(_answer(_buy(client, token, "g", 1)))  # velocity
+    seen.append(answer(buy(client, token, "g", 1)))  # velocity
     app.config["PURCHASE_VELOCITY"] = 60
     app.config["DAILY_SPEND_PER_APP"] = 3
-    seen.append(_answer(_buy(client, frozen_token, "i", 4)))  # the platform's daily limit
+    seen.append(answer(buy(client, frozen_token, "i", 4)))  # the platform's daily limit
     app.config["DAILY_SPEND_PER_APP"] = None
     with app.app_context():
         session = db.session()
@@ -128,9 +112,9 @@ def _scenario(app: Flask) -> list[Any]:
         session.execute(update(OAuthToken).where(
             OAuthToken.access_digest == secret_digest(revoked_token)).values(revoked_at=utcnow()))
         session.commit()
-    seen.append(_answer(_buy(client, frozen_token, "j", 1)))  # frozen
-    seen.append(_answer(_buy(client, revoked_token, "k", 1)))  # revoked
-    seen.append(_answer(_buy(client, token, "a", 10, "Tides ünïcode", {"sku": "x"})))
+    seen.append(answer(buy(client, frozen_token, "j", 1)))  # frozen
+    seen.append(answer(buy(client, revoked_token, "k", 1)))  # revoked
+    seen.append(answer(buy(client, token, "a", 10, "Tides ünïcode", {"sku": "x"})))
     with app.app_context():
         session = db.session()
         events = session.scalars(select(Event.data).where(
@@ -153,16 +137,10 @@ def _scenario(app: Flask) -> list[Any]:
                                          meta, None)
         seen.append([credits.summary(session, user).total for user in world.user_ids])
         seen.append(pending(session, world.merchant_id))
-        report = audit.verify(session, _public_key(app))
+        report = audit.verify(session, public_key(app))
         assert report.ok, report
         db.session.remove()
     return seen
-
-
-def _public_key(app: Flask) -> Any:
-    from wallet.cli import ledger_signing_key
-
-    return ledger_signing_key(app).public_key()
 
 
 def test_same_answers_as_the_python_purchase(sqlite_app: Flask, counted: list[int]) -> None:
@@ -197,8 +175,8 @@ def test_in_the_request_transaction_too(app: Flask, engine_name: str,
     token = user_token(session, world.user_ids[0], world.app_id)
     chart.merchant_account(session, world.merchant_id, chart.Kind.MERCHANT_PENDING)
     client = app.test_client()
-    assert _buy(client, token, "1", 2).get_json()["balance_after"] == 3
-    refused = _buy(client, token, "2", 4)
+    assert buy(client, token, "1", 2).get_json()["balance_after"] == 3
+    refused = buy(client, token, "2", 4)
     assert refused.status_code == 402
     assert "the wallet has 3 available" in refused.get_json()["error"]["message"]
     assert len(counted) == 1
@@ -215,7 +193,7 @@ def test_no_orm_and_one_transaction(sqlite_app: Flask) -> None:
         session.commit()
         engine = db.engine
     client = sqlite_app.test_client()
-    assert _buy(client, token, "warm", 1).status_code == 201
+    assert buy(client, token, "warm", 1).status_code == 201
     statements: list[str] = []
     listen = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listen)
@@ -224,7 +202,7 @@ def test_no_orm_and_one_transaction(sqlite_app: Flask) -> None:
     with target.turn() as conn:  # the process's one hot-path connection
         conn.set_trace_callback(traced.append)
     try:
-        response = _buy(client, token, "k1", 2)
+        response = buy(client, token, "k1", 2)
     finally:
         event.remove(engine, "before_cursor_execute", listen)
         conn.set_trace_callback(None)
@@ -236,46 +214,7 @@ def test_no_orm_and_one_transaction(sqlite_app: Flask) -> None:
 
 
 def test_revocation_stops_the_hot_path_at_once(sqlite_app: Flask, counted: list[int]) -> None:
-    with sqlite_app.app_context():
-        session: Session = db.session()
-        world = make_world(session)
-        user = world.user_ids[0]
-        top_up(session, user, 50)
-        token = user_token(session, user, world.app_id)
-        other = user_token(session, user, world.app_id)
-        session.commit()
-    client = sqlite_app.test_client()
-    assert _buy(client, token, "1", 1).status_code == 201
-    with sqlite_app.app_context():  # one token revoked (RFC 7009)
-        session = db.session()
-        session.execute(update(OAuthToken).where(
-            OAuthToken.access_digest == secret_digest(token)).values(revoked_at=utcnow()))
-        session.commit()
-    refused = _buy(client, token, "2", 1)
-    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "invalid_token"
-    assert _buy(client, other, "3", 1).status_code == 201
-    with sqlite_app.app_context():  # the caps changed: tokens with the old ones stop
-        session = db.session()
-        upsert_grant(session, user_id=user, app_id=world.app_id,
-                     scope="wallet:read purchases:write", per_purchase_cap=2, daily_cap=None,
-                     replace_caps=True)
-        session.commit()
-    assert _buy(client, other, "4", 1).status_code == 401
-    with sqlite_app.app_context():  # the connection revoked
-        session = db.session()
-        fresh = user_token(session, user, world.app_id)
-        session.commit()
-        assert _buy(client, fresh, "5", 3).get_json()["error"]["code"] == (
-            "per_purchase_cap_exceeded")
-        grant = session.scalar(select(OAuthGrant).where(OAuthGrant.user_id == user))
-        assert grant is not None
-        revoke_grant(session, grant)
-        session.commit()
-    assert _buy(client, fresh, "6", 1).status_code == 401
-    with sqlite_app.app_context():
-        count = db.session().scalar(select(func.count()).select_from(Purchase)
-                                    .where(Purchase.user_id == user))
-        assert count == 2
+    revocation_stops_purchases_at_once(sqlite_app)
     assert len(counted) == 1  # "1" was the merchant's first sale: the Python path's
 
 
@@ -305,7 +244,7 @@ def test_threads_buying_at_once(sqlite_app: Flask, counted: list[int]) -> None:
             start.wait()
             for i in range(25):
                 token = tokens[(n + i) % people]
-                statuses.append(_buy(client, token, f"{n}-{i}", 1).status_code)
+                statuses.append(buy(client, token, f"{n}-{i}", 1).status_code)
         except BaseException as exc:  # reported below
             failures.append(exc)
 
@@ -329,7 +268,7 @@ def test_threads_buying_at_once(sqlite_app: Flask, counted: list[int]) -> None:
             "SELECT count(*) FROM account_balances b JOIN accounts a ON a.id = b.account_id "
             "WHERE b.balance < 0 AND NOT a.allow_negative")).scalar()
         assert negative == 0
-        report = audit.verify(session, _public_key(sqlite_app))
+        report = audit.verify(session, public_key(sqlite_app))
         assert report.ok, report
         db.session.remove()
 
@@ -393,7 +332,7 @@ def test_group_commit(sqlite_app: Flask, grouped: bool) -> None:
         assert credits.summary(session, rich).total == 3
         assert pending(session, world.merchant_id) == 7
         assert session.scalar(select(func.count()).select_from(Purchase)) == 2
-        report = audit.verify(session, _public_key(sqlite_app))
+        report = audit.verify(session, public_key(sqlite_app))
         assert report.ok, report
         db.session.remove()
 
